@@ -1,0 +1,77 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "autorec-swift",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "RecMath", targets: ["RecMath"]),
+        .library(name: "RecData", targets: ["RecData"]),
+        .library(name: "AutoRec", targets: ["AutoRec"]),
+        .executable(name: "autorec", targets: ["autorec"]),
+        .executable(name: "autorec-bench", targets: ["autorec-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // MARK: - Libraries
+        .target(
+            name: "RecMath",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(
+            name: "RecData",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(
+            name: "AutoRec",
+            dependencies: [
+                "RecMath", "RecData",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "autorec",
+            dependencies: [
+                "AutoRec", "RecData", "RecMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "autorec-bench",
+            dependencies: [
+                "AutoRec", "RecData", "RecMath",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .target(
+            name: "RecTestSupport",
+            dependencies: ["RecMath", "RecData", .product(name: "RealModule", package: "swift-numerics")],
+            path: "Sources/RecTestSupport"
+        ),
+        .testTarget(name: "RecMathTests", dependencies: ["RecMath", "RecTestSupport"]),
+        .testTarget(
+            name: "RecDataTests",
+            dependencies: ["RecData", "RecMath", "RecTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "AutoRecTests", dependencies: ["AutoRec", "RecData", "RecMath", "RecTestSupport"]),
+        .testTarget(
+            name: "AutoRecCLITests",
+            dependencies: ["autorec", "AutoRec", "RecData", "RecTestSupport",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,27 @@
+import RecData
+
+/// A model that learns from a table of ratings and predicts a rating for a (user, item) pair.
+///
+/// Indices are the dense indices of the training table's ``RecData/IDMap``s. `predict` may be
+/// called for any index in range; for a user or item with no training rating the model returns
+/// its own fallback (the evaluator applies the cold-start policy before asking, see
+/// ``ColdStartPolicy``).
+public protocol RatingModel {
+    /// Learns from `train`; `validation`, when given, may drive early stopping.
+    mutating func fit(_ train: RatingTable, validation: RatingTable?) throws
+
+    /// The predicted rating r̂_ui, not clipped.
+    func predict(user: Int32, item: Int32) -> Float
+
+    /// Predictions for many pairs at once (a model may share work between pairs).
+    func predict(users: [Int32], items: [Int32]) -> [Float]
+}
+
+extension RatingModel {
+    public func predict(users: [Int32], items: [Int32]) -> [Float] {
+        precondition(users.count == items.count, "predict: \(users.count) users, \(items.count) items")
+        var out = [Float](repeating: 0, count: users.count)
+        for k in 0..<users.count { out[k] = predict(user: users[k], item: items[k]) }
+        return out
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+import AutoRec
+import RecData
+import RecMath
+
+print("autorec-bench: no benchmarks yet")
