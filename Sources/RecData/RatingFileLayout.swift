@@ -26,7 +26,7 @@ public struct RatingFileLayout: Sendable, Hashable, Codable, CustomStringConvert
 
     /// `separator "\t", columns user,item,rating,timestamp, header`.
     public var description: String {
-        let sep = separator.replacingOccurrences(of: "\t", with: "\\t")
+        let sep = separator.map { $0 == "\t" ? "\\t" : String($0) }.joined()
         return "separator \"\(sep)\", columns \(columns.map(\.rawValue).joined(separator: ","))"
             + (hasHeader ? ", header" : "")
     }
