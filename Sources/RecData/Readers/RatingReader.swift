@@ -39,6 +39,16 @@ public enum RatingReader {
         path: String, layout: RatingFileLayout, options: ReadOptions = .init(),
         userIDs: IDMap = IDMap(), itemIDs: IDMap = IDMap()
     ) throws(RatingFileError) -> RatingTable {
+        try read(path: path, layout: layout, options: options, userIDs: userIDs, itemIDs: itemIDs,
+                 chunkSize: chunkSize)
+    }
+
+    /// ``read(path:layout:options:userIDs:itemIDs:)`` with a chosen buffer size, so tests can
+    /// put chunk boundaries inside lines, line ends and the byte-order mark.
+    static func read(
+        path: String, layout: RatingFileLayout, options: ReadOptions,
+        userIDs: IDMap, itemIDs: IDMap, chunkSize: Int
+    ) throws(RatingFileError) -> RatingTable {
         let bounds = UnsafeMutablePointer<Int>.allocate(capacity: 2 * (layout.columns.count + 1))
         defer { bounds.deallocate() }
         var parser = try RatingLineParser(
@@ -55,7 +65,7 @@ public enum RatingReader {
             // About 20 bytes per rating in the MovieLens layouts; a guess only saves regrowth.
             parser.reserve(Int(info.st_size) / 20 + 16)
         }
-        try readLines(fd: fd, path: path, into: &parser)
+        try readLines(fd: fd, path: path, chunkSize: chunkSize, into: &parser)
         guard !parser.ratingColumn.isEmpty else { throw .emptyFile(path: path) }
         var users = parser.userColumn
         var items = parser.itemColumn
@@ -143,10 +153,10 @@ public enum RatingReader {
     ///
     /// Generic rather than a closure so the sink's `parse` is called directly: a closure
     /// capturing the parser would box it and check exclusive access on every line.
-    static func readLines<Sink: LineSink>(fd: Int32, path: String, into sink: inout Sink)
+    static func readLines<Sink: LineSink>(fd: Int32, path: String, chunkSize: Int, into sink: inout Sink)
         throws(RatingFileError)
     {
-        var capacity = chunkSize
+        var capacity = max(chunkSize, 4)
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         var filled = 0
@@ -192,7 +202,7 @@ public enum RatingReader {
     }
 }
 
-/// Receives lines from ``RatingReader/readLines(fd:path:into:)``.
+/// Receives lines from ``RatingReader/readLines(fd:path:chunkSize:into:)``.
 protocol LineSink {
     /// Parses the line `p[start..<end]`; the pointer is valid only during the call.
     mutating func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) throws(RatingFileError)
