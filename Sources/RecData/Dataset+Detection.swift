@@ -2,7 +2,8 @@ import Foundation
 
 extension Dataset {
     /// What a folder is searched for, in this order.
-    static let lookedFor = "looked for a folder with u.data (MovieLens 100K), ratings.dat (MovieLens 1M/10M), "
+    static let lookedFor =
+        "looked for a folder with u.data (MovieLens 100K), ratings.dat (MovieLens 1M/10M), "
         + "ratings.csv (MovieLens 20M/25M/latest) or ratings.tsv, or a rating file"
 
     /// Finds the data set at a folder or file and works out its format.
@@ -21,7 +22,9 @@ extension Dataset {
     /// - Returns: The data set, with a ``description`` of what was detected.
     /// - Throws: ``RatingFileError/unknownFormat(path:hint:)`` when nothing is recognised,
     ///   ``RatingFileError/cannotOpen(path:reason:)`` when `path` does not exist.
-    public static func detect(at path: String, format: RatingFileFormat? = nil, layout: RatingFileLayout? = nil)
+    public static func detect(
+        at path: String, format: RatingFileFormat? = nil, layout: RatingFileLayout? = nil
+    )
         throws(RatingFileError) -> Dataset
     {
         let override = layout ?? format?.presetLayout
@@ -40,8 +43,10 @@ extension Dataset {
             return Dataset(
                 kind: .movieLens100K, path: path, ratingsPath: ratings,
                 layout: override ?? RatingFileFormat.ml100k.presetLayout ?? Self.fallbackLayout,
-                sideInformation: .movieLens100K(users: has("u.user"), items: has("u.item"), genres: has("u.genre")),
-                description: "MovieLens 100K (u.data, \(describe(override ?? RatingFileFormat.ml100k.presetLayout)))")
+                sideInformation: .movieLens100K(
+                    users: has("u.user"), items: has("u.item"), genres: has("u.genre")),
+                description:
+                    "MovieLens 100K (u.data, \(describe(override ?? RatingFileFormat.ml100k.presetLayout)))")
         }
         if let ratings = has("ratings.dat") {
             let users = has("users.dat")
@@ -63,7 +68,8 @@ extension Dataset {
         if let ratings = has("ratings.tsv") {
             let chosen = try chosenLayout(override, ratings)
             let users = has("users.dat"), movies = has("movies.dat")
-            let side: SideInformation = users == nil && movies == nil ? .none : .movieLens1M(users: users, movies: movies)
+            let side: SideInformation =
+                users == nil && movies == nil ? .none : .movieLens1M(users: users, movies: movies)
             let extra = side == .none ? "" : " with MovieLens 1M side information"
             return Dataset(
                 kind: .ratingsTSV, path: path, ratingsPath: ratings, layout: chosen, sideInformation: side,
@@ -83,7 +89,9 @@ extension Dataset {
     /// Never used: every preset has a layout. Keeps detection free of force unwraps.
     private static let fallbackLayout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rating])
 
-    private static func detectFile(_ path: String, override: RatingFileLayout?) throws(RatingFileError) -> Dataset {
+    private static func detectFile(_ path: String, override: RatingFileLayout?) throws(RatingFileError)
+        -> Dataset
+    {
         let chosen = try chosenLayout(override, path)
         let name = URL(fileURLWithPath: path).lastPathComponent
         let known: String
@@ -93,8 +101,9 @@ extension Dataset {
         case RatingFileFormat.mlLatest.presetLayout: known = "MovieLens latest layout, "
         default: known = ""
         }
-        return Dataset(kind: .ratingFile, path: path, ratingsPath: path, layout: chosen,
-                       description: "rating file (\(name), \(known)\(describe(chosen)))")
+        return Dataset(
+            kind: .ratingFile, path: path, ratingsPath: path, layout: chosen,
+            description: "rating file (\(name), \(known)\(describe(chosen)))")
     }
 
     /// `user::item::rating::timestamp`, `header user,item,rating` for a comma, tab shown as `\t`.
@@ -126,17 +135,21 @@ extension Dataset {
             }
             let rest = sample.dropFirst()
             if rating(first) == nil, !rest.isEmpty, rest.allSatisfy({ rating($0) != nil }) {
-                let head = TextFile.split(first.bytes, separator: bytes).map { TextFile.decode($0, .utf8OrLatin1) }
+                let head = TextFile.split(first.bytes, separator: bytes).map {
+                    TextFile.decode($0, .utf8OrLatin1)
+                }
                 return try headerLayout(head, separator: separator, path: path)
             }
             guard sample.allSatisfy({ rating($0) != nil }) else { continue }
             switch n {
             case 3: return RatingFileLayout(separator: separator, columns: [.user, .item, .rating])
-            case 4: return RatingFileLayout(separator: separator, columns: [.user, .item, .rating, .timestamp])
+            case 4:
+                return RatingFileLayout(separator: separator, columns: [.user, .item, .rating, .timestamp])
             default:
                 throw .unknownFormat(
                     path: path,
-                    hint: "found \(n) fields per line separated by '\(separator == "\t" ? "\\t" : separator)': "
+                    hint:
+                        "found \(n) fields per line separated by '\(separator == "\t" ? "\\t" : separator)': "
                         + "pass --columns, e.g. --columns user,item,rating,timestamp,ignore")
             }
         }
@@ -148,7 +161,8 @@ extension Dataset {
     }
 
     /// The layout named by a header such as `userId,movieId,rating,timestamp`.
-    private static func headerLayout(_ names: [String], separator: String, path: String) throws(RatingFileError)
+    private static func headerLayout(_ names: [String], separator: String, path: String)
+        throws(RatingFileError)
         -> RatingFileLayout
     {
         let columns: [RatingFileLayout.Column] = names.map { raw in
@@ -159,10 +173,13 @@ extension Dataset {
             if name.contains("time") { return .timestamp }
             return .ignore
         }
-        for needed in [RatingFileLayout.Column.user, .item, .rating] where columns.count(where: { $0 == needed }) != 1 {
+        for needed in [RatingFileLayout.Column.user, .item, .rating]
+        where columns.count(where: { $0 == needed }) != 1 {
             throw .badHeader(
                 InputPosition(file: path, line: 1),
-                reason: "cannot tell the \(needed.rawValue) column from '\(names.joined(separator: separator))': pass --columns")
+                reason:
+                    "cannot tell the \(needed.rawValue) column from '\(names.joined(separator: separator))': pass --columns"
+            )
         }
         return RatingFileLayout(separator: separator, hasHeader: true, columns: columns)
     }

@@ -119,14 +119,20 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
         case .none:
             return (nil, nil)
         case let .movieLens100K(users, items, genres):
-            let u = try users.map { p throws(RatingFileError) in try CatalogReader.read100KUsers(path: p, userIDs: userIDs) }
+            let u = try users.map { p throws(RatingFileError) in
+                try CatalogReader.read100KUsers(path: p, userIDs: userIDs)
+            }
             let i = try items.map { p throws(RatingFileError) in
                 try CatalogReader.read100KItems(path: p, genrePath: genres, itemIDs: itemIDs)
             }
             return (u, i)
         case let .movieLens1M(users, movies):
-            let u = try users.map { p throws(RatingFileError) in try CatalogReader.read1MUsers(path: p, userIDs: userIDs) }
-            let i = try movies.map { p throws(RatingFileError) in try CatalogReader.readDatItems(path: p, itemIDs: itemIDs) }
+            let u = try users.map { p throws(RatingFileError) in
+                try CatalogReader.read1MUsers(path: p, userIDs: userIDs)
+            }
+            let i = try movies.map { p throws(RatingFileError) in
+                try CatalogReader.readDatItems(path: p, itemIDs: itemIDs)
+            }
             return (u, i)
         case let .movieLensCSV(movies):
             return (nil, try CatalogReader.readCSVItems(path: movies, itemIDs: itemIDs))

@@ -32,8 +32,10 @@ func runParseBenchmark(ratings: Int, seed: UInt64) throws {
         checksum &+= table.count &+ table.userCount &+ table.itemCount
         if run > 0 { best = min(best, seconds) }  // run 0 warms up
     }
-    print(String(format: "parse: best of 3 %.3f s, %.1f M ratings/s (checksum %d)",
-                 best, Double(ratings) / best / 1e6, checksum))
+    print(
+        String(
+            format: "parse: best of 3 %.3f s, %.1f M ratings/s (checksum %d)",
+            best, Double(ratings) / best / 1e6, checksum))
 }
 
 /// The bytes of a `ratings.dat`-style file with `ratings` unique (user, item) pairs.

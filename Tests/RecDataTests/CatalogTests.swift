@@ -26,15 +26,19 @@ import Testing
         let loaded = try Dataset.detect(at: TestFiles.fixture("ml-latest")).load()
         let items = try #require(loaded.items)
         #expect(loaded.ratings.itemIDs.rawIDs == ["2", "3"])
-        #expect(items[0] == ItemCatalog.Item(title: "Red, White and Blue (2001)", year: 2001, genres: [0, 1]))
+        #expect(
+            items[0] == ItemCatalog.Item(title: "Red, White and Blue (2001)", year: 2001, genres: [0, 1]))
         #expect(items[1] == ItemCatalog.Item(title: "The \"Quiet\" One (1990)", year: 1990, genres: []))
         #expect(items.genreNames == ["Comedy", "Drama"])
         #expect(loaded.users == nil)
     }
 
-    @Test("the year comes from the end of a title", arguments: [
-        ("Toy Town (1995)", 1995), ("Spaces (2001) ", 2001), ("No Year", nil), ("(1990) First", nil), ("Odd (19x5)", nil),
-    ])
+    @Test(
+        "the year comes from the end of a title",
+        arguments: [
+            ("Toy Town (1995)", 1995), ("Spaces (2001) ", 2001), ("No Year", nil), ("(1990) First", nil),
+            ("Odd (19x5)", nil),
+        ])
     func year(title: String, year: Int?) {
         #expect(ItemCatalog.year(inTitle: title) == year)
     }
@@ -46,19 +50,25 @@ import Testing
         let loaded = try Dataset.detect(at: TestFiles.fixture("ml-100k")).load()
         let users = try #require(loaded.users)
         #expect(loaded.ratings.userIDs.rawIDs == ["7", "3", "5"])
-        #expect(users.entries == [
-            UserCatalog.User(age: 24, gender: "M", occupation: "technician", zip: "85711"),
-            UserCatalog.User(age: 53, gender: "F", occupation: "other", zip: "94043"),
-            UserCatalog.User(age: 23, gender: "M", occupation: "writer", zip: "32067"),
-        ])
+        #expect(
+            users.entries == [
+                UserCatalog.User(age: 24, gender: "M", occupation: "technician", zip: "85711"),
+                UserCatalog.User(age: 53, gender: "F", occupation: "other", zip: "94043"),
+                UserCatalog.User(age: 23, gender: "M", occupation: "writer", zip: "32067"),
+            ])
         #expect(users.describedCount == 3)
     }
 
     @Test("a user without side information has an empty entry")
     func missingUser() throws {
-        let dir = TestFiles.folder(with: [("ratings.dat", "1::2::3::4\n8::2::3::4\n"), ("users.dat", "8::F::25::0::1\n")])
+        let dir = TestFiles.folder(with: [
+            ("ratings.dat", "1::2::3::4\n8::2::3::4\n"), ("users.dat", "8::F::25::0::1\n"),
+        ])
         let users = try #require(try Dataset.detect(at: dir).load().users)
-        #expect(users.entries == [UserCatalog.User(), UserCatalog.User(age: 25, gender: "F", occupation: "other", zip: "1")])
+        #expect(
+            users.entries == [
+                UserCatalog.User(), UserCatalog.User(age: 25, gender: "F", occupation: "other", zip: "1"),
+            ])
         #expect(users.describedCount == 1)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import RecData
 import Testing
+
+@testable import RecData
 
 /// One test per malformed input: the exact error, and the exact message with file and line.
 @Suite struct RatingFileErrorTests {
@@ -23,8 +24,9 @@ import Testing
         #expect(throws: RatingFileError.cannotOpen(path: path, reason: "No such file or directory")) {
             try RatingReader.read(path: path, layout: tabLayout)
         }
-        #expect(RatingFileError.cannotOpen(path: path, reason: "No such file or directory").description
-            == "\(path): cannot open: No such file or directory")
+        #expect(
+            RatingFileError.cannotOpen(path: path, reason: "No such file or directory").description
+                == "\(path): cannot open: No such file or directory")
     }
 
     @Test("a folder is not a rating file")
@@ -51,10 +53,14 @@ import Testing
     @Test("a '::' file read as tab-separated names MovieLens 1M in its hint")
     func colonsAsTabs() {
         let (path, error) = failure("1::1193::5::978300760\n")
-        #expect(error == .wrongFieldCount(InputPosition(file: path, line: 1), expected: 4, found: 1,
-                                          hint: "looks like MovieLens 1M: pass --format ml-1m"))
-        #expect(error?.description
-            == "\(path):1: expected 4 fields, found 1 (looks like MovieLens 1M: pass --format ml-1m)")
+        #expect(
+            error
+                == .wrongFieldCount(
+                    InputPosition(file: path, line: 1), expected: 4, found: 1,
+                    hint: "looks like MovieLens 1M: pass --format ml-1m"))
+        #expect(
+            error?.description
+                == "\(path):1: expected 4 fields, found 1 (looks like MovieLens 1M: pass --format ml-1m)")
     }
 
     @Test("a short line reports expected and found field counts")
@@ -74,8 +80,9 @@ import Testing
     func tabsAsCommas() {
         let layout = RatingFileLayout(separator: ",", columns: [.user, .item, .rating])
         let (path, error) = failure("1\t2\t3\n", layout)
-        #expect(error?.description == "\(path):1: expected 3 fields, found 1 "
-            + "(looks tab-separated like MovieLens 100K: pass --format ml-100k or --separator '\\t')")
+        #expect(
+            error?.description == "\(path):1: expected 3 fields, found 1 "
+                + "(looks tab-separated like MovieLens 100K: pass --format ml-100k or --separator '\\t')")
     }
 
     @Test("a rating that is not a number names the field and the text")
@@ -88,14 +95,16 @@ import Testing
     @Test("a header read as data hints at --header")
     func headerAsData() {
         let (path, error) = failure("user\titem\trating\ttime\n1\t2\t3\t4\n")
-        #expect(error?.description == "\(path):1: rating is not a number: 'rating' "
-            + "(the first line looks like a header: pass --header)")
+        #expect(
+            error?.description == "\(path):1: rating is not a number: 'rating' "
+                + "(the first line looks like a header: pass --header)")
     }
 
     @Test("a timestamp that is not an integer is reported")
     func timestampNotANumber() {
         let (path, error) = failure("1\t2\t3\t2001-01-01\n")
-        #expect(error == .notANumber(InputPosition(file: path, line: 1), field: "timestamp", text: "2001-01-01"))
+        #expect(
+            error == .notANumber(InputPosition(file: path, line: 1), field: "timestamp", text: "2001-01-01"))
         #expect(error?.description == "\(path):1: timestamp is not a number: '2001-01-01'")
     }
 
@@ -123,39 +132,55 @@ import Testing
     @Test("a duplicate pair names both lines and the raw ids")
     func duplicate() {
         let (path, error) = failure("9\t8\t1\t0\n1\t2\t3\t4\n\n7\t2\t3\t4\n1\t2\t5\t4\n1\t2\t1\t4\n")
-        #expect(error == .duplicatePair(InputPosition(file: path, line: 5), user: "1", item: "2", firstLine: 2))
-        #expect(error?.description == "\(path):5: user '1' rated item '2' again (first at line 2) "
-            + "(choose a duplicate policy: keep-last or average)")
+        #expect(
+            error == .duplicatePair(InputPosition(file: path, line: 5), user: "1", item: "2", firstLine: 2))
+        #expect(
+            error?.description == "\(path):5: user '1' rated item '2' again (first at line 2) "
+                + "(choose a duplicate policy: keep-last or average)")
     }
 
     @Test("the earliest repeat in the file is the one reported")
     func earliestDuplicate() {
         let (path, error) = failure("5\t1\t1\n2\t1\t1\n2\t1\t2\n5\t1\t3\n", tab3Layout)
-        #expect(error == .duplicatePair(InputPosition(file: path, line: 3), user: "2", item: "1", firstLine: 2))
+        #expect(
+            error == .duplicatePair(InputPosition(file: path, line: 3), user: "2", item: "1", firstLine: 2))
     }
 
     @Test("a header with the wrong number of fields is reported")
     func headerFieldCount() {
         let (path, error) = failure("userId,movieId,rating\n1,2,3,4\n", csvLayout)
-        #expect(error == .badHeader(InputPosition(file: path, line: 1),
-                                    reason: "it has 3 fields, the layout has 4 columns"))
+        #expect(
+            error
+                == .badHeader(
+                    InputPosition(file: path, line: 1),
+                    reason: "it has 3 fields, the layout has 4 columns"))
         #expect(error?.description == "\(path):1: bad header: it has 3 fields, the layout has 4 columns")
     }
 
     @Test("data where a header should be is reported")
     func dataAsHeader() {
         let (path, error) = failure("1,2,3.5,4\n1,3,4,4\n", csvLayout)
-        #expect(error?.description == "\(path):1: bad header: rating field '3.5' is a number, "
-            + "so the first line looks like data (the file has no header)")
+        #expect(
+            error?.description == "\(path):1: bad header: rating field '3.5' is a number, "
+                + "so the first line looks like data (the file has no header)")
     }
 
-    @Test("a layout without a user, item or rating column is rejected", arguments: [
-        (RatingFileLayout(separator: "\t", columns: [.user, .item, .timestamp]),
-         "bad layout: no 'rating' column in user,item,timestamp"),
-        (RatingFileLayout(separator: "\t", columns: [.user, .user, .item, .rating]),
-         "bad layout: 'user' column given 2 times"),
-        (RatingFileLayout(separator: "", columns: [.user, .item, .rating]), "bad layout: empty separator"),
-    ])
+    @Test(
+        "a layout without a user, item or rating column is rejected",
+        arguments: [
+            (
+                RatingFileLayout(separator: "\t", columns: [.user, .item, .timestamp]),
+                "bad layout: no 'rating' column in user,item,timestamp"
+            ),
+            (
+                RatingFileLayout(separator: "\t", columns: [.user, .user, .item, .rating]),
+                "bad layout: 'user' column given 2 times"
+            ),
+            (
+                RatingFileLayout(separator: "", columns: [.user, .item, .rating]),
+                "bad layout: empty separator"
+            ),
+        ])
     func badLayout(layout: RatingFileLayout, message: String) {
         let (_, error) = failure("1\t2\t3\n", layout)
         #expect(error?.description == message)
@@ -168,26 +193,33 @@ import Testing
             ("movies.csv", "movieId,title,genres\n2,\"Open (1990),Drama\n"),
         ])
         let data = try Dataset.detect(at: dir)
-        #expect(throws: RatingFileError.unterminatedQuote(InputPosition(file: dir + "/movies.csv", line: 2))) {
+        #expect(throws: RatingFileError.unterminatedQuote(InputPosition(file: dir + "/movies.csv", line: 2)))
+        {
             try data.load()
         }
-        #expect(RatingFileError.unterminatedQuote(InputPosition(file: "m.csv", line: 2)).description
-            == "m.csv:2: quoted field is not closed")
+        #expect(
+            RatingFileError.unterminatedQuote(InputPosition(file: "m.csv", line: 2)).description
+                == "m.csv:2: quoted field is not closed")
     }
 
     @Test("a side-information line with the wrong field count is reported")
     func sideInformationFieldCount() throws {
         let dir = TestFiles.folder(with: [("u.data", "1\t2\t3\t4\n"), ("u.user", "1|24|M|writer\n")])
         let data = try Dataset.detect(at: dir)
-        #expect(throws: RatingFileError.wrongFieldCount(InputPosition(file: dir + "/u.user", line: 1),
-                                                        expected: 5, found: 4)) {
+        #expect(
+            throws: RatingFileError.wrongFieldCount(
+                InputPosition(file: dir + "/u.user", line: 1),
+                expected: 5, found: 4)
+        ) {
             try data.load()
         }
     }
 
     @Test("a side-information number that is not a number is reported")
     func sideInformationNumber() throws {
-        let dir = TestFiles.folder(with: [("ratings.dat", "1::2::3::4\n"), ("users.dat", "1::F::old::10::48067\n")])
+        let dir = TestFiles.folder(with: [
+            ("ratings.dat", "1::2::3::4\n"), ("users.dat", "1::F::old::10::48067\n"),
+        ])
         let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: dir).load() }
         #expect(error?.description == "\(dir)/users.dat:1: age is not a number: 'old'")
     }

@@ -1,19 +1,23 @@
-@testable import RecData
 import Testing
+
+@testable import RecData
 
 let tabLayout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rating, .timestamp])
 let colonLayout = RatingFileLayout(separator: "::", columns: [.user, .item, .rating, .timestamp])
-let csvLayout = RatingFileLayout(separator: ",", hasHeader: true, columns: [.user, .item, .rating, .timestamp])
+let csvLayout = RatingFileLayout(
+    separator: ",", hasHeader: true, columns: [.user, .item, .rating, .timestamp])
 let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rating])
 
 @Suite struct RatingReaderTests {
-    @Test("each MovieLens layout reads into the same columns", arguments: [
-        ("ml-100k/u.data", tabLayout, 5),
-        ("ml-1m/ratings.dat", colonLayout, 3),
-        ("ml-10m/ratings.dat", colonLayout, 3),
-        ("ml-latest/ratings.csv", csvLayout, 3),
-        ("tsv/ratings.tsv", tab3Layout, 3),
-    ])
+    @Test(
+        "each MovieLens layout reads into the same columns",
+        arguments: [
+            ("ml-100k/u.data", tabLayout, 5),
+            ("ml-1m/ratings.dat", colonLayout, 3),
+            ("ml-10m/ratings.dat", colonLayout, 3),
+            ("ml-latest/ratings.csv", csvLayout, 3),
+            ("tsv/ratings.tsv", tab3Layout, 3),
+        ])
     func movieLensLayouts(file: String, layout: RatingFileLayout, count: Int) throws {
         let table = try RatingReader.read(path: TestFiles.fixture(file), layout: layout)
         #expect(table.count == count)
@@ -46,7 +50,8 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
 
     @Test("continuing maps keeps known indices and appends new ids")
     func continuedMaps() throws {
-        let train = try RatingReader.read(path: TestFiles.write("1\t5\t3\t0\n2\t6\t4\t0\n"), layout: tabLayout)
+        let train = try RatingReader.read(
+            path: TestFiles.write("1\t5\t3\t0\n2\t6\t4\t0\n"), layout: tabLayout)
         let test = try RatingReader.read(
             path: TestFiles.write("2\t5\t1\t0\n3\t6\t2\t0\n1\t7\t5\t0\n"), layout: tabLayout,
             userIDs: train.userIDs, itemIDs: train.itemIDs)
@@ -58,7 +63,8 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
 
     @Test("CRLF line ends, a byte-order mark, blank lines and a missing final newline are accepted")
     func lineEnds() throws {
-        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("1::2::3::4\r\n\r\n5::6::2.5::7\r\n  \n8::9::1::0".utf8)
+        let bytes: [UInt8] =
+            [0xEF, 0xBB, 0xBF] + Array("1::2::3::4\r\n\r\n5::6::2.5::7\r\n  \n8::9::1::0".utf8)
         let t = try RatingReader.read(path: TestFiles.write(bytes), layout: colonLayout)
         #expect(t.userIDs.rawIDs == ["1", "5", "8"])
         #expect(t.ratings == [3, 2.5, 1])
@@ -67,30 +73,36 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
 
     @Test("chunk boundaries anywhere in the file give the same table", arguments: [4, 5, 7, 16, 1 << 16])
     func chunkBoundaries(chunkSize: Int) throws {
-        let text = "\u{FEFF}17::2::3::4\r\n5::6000000000::2.5::7\n"
+        let text =
+            "\u{FEFF}17::2::3::4\r\n5::6000000000::2.5::7\n"
             + String(repeating: "x", count: 40) + "::9::1::0\n\n1::2::4::5"
         let path = TestFiles.write(text)
-        let t = try RatingReader.read(path: path, layout: colonLayout, options: .init(),
-                                      userIDs: IDMap(), itemIDs: IDMap(), chunkSize: chunkSize)
+        let t = try RatingReader.read(
+            path: path, layout: colonLayout, options: .init(),
+            userIDs: IDMap(), itemIDs: IDMap(), chunkSize: chunkSize)
         #expect(t.userIDs.rawIDs == ["17", "5", String(repeating: "x", count: 40), "1"])
         #expect(t.itemIDs.rawIDs == ["2", "6000000000", "9"])
         #expect(t.ratings == [3, 2.5, 1, 4])
     }
 
-    @Test("the scale is read from the ratings", arguments: [
-        ("1\t1\t1\n1\t2\t5\n1\t3\t3\n", RatingScale(minimum: 1, maximum: 5, step: 1)),
-        ("1\t1\t0.5\n1\t2\t5.0\n1\t3\t3.5\n", RatingScale(minimum: 0.5, maximum: 5, step: 0.5)),
-        ("1\t1\t1\n1\t2\t100\n1\t3\t37\n", RatingScale(minimum: 1, maximum: 100, step: 1)),
-        ("1\t1\t-0.2\n1\t2\t0.9\n", RatingScale(minimum: -0.2, maximum: 0.9, step: 0.1)),
-    ])
+    @Test(
+        "the scale is read from the ratings",
+        arguments: [
+            ("1\t1\t1\n1\t2\t5\n1\t3\t3\n", RatingScale(minimum: 1, maximum: 5, step: 1)),
+            ("1\t1\t0.5\n1\t2\t5.0\n1\t3\t3.5\n", RatingScale(minimum: 0.5, maximum: 5, step: 0.5)),
+            ("1\t1\t1\n1\t2\t100\n1\t3\t37\n", RatingScale(minimum: 1, maximum: 100, step: 1)),
+            ("1\t1\t-0.2\n1\t2\t0.9\n", RatingScale(minimum: -0.2, maximum: 0.9, step: 0.1)),
+        ])
     func scales(text: String, scale: RatingScale) throws {
         let t = try RatingReader.read(path: TestFiles.write(text), layout: tab3Layout)
         #expect(t.scale == scale)
     }
 
-    @Test("ratings in other notations are parsed like Float(String)", arguments: [
-        "4", "4.0", "+3.5", "0.25", "1e1", "2.E0", ".5", "10.125",
-    ])
+    @Test(
+        "ratings in other notations are parsed like Float(String)",
+        arguments: [
+            "4", "4.0", "+3.5", "0.25", "1e1", "2.E0", ".5", "10.125",
+        ])
     func notations(text: String) throws {
         let t = try RatingReader.read(path: TestFiles.write("1\t1\t\(text)\n"), layout: tab3Layout)
         #expect(t.ratings == [try #require(Float(text))])

@@ -51,9 +51,11 @@ enum CatalogReader {
                 throw .notANumber(file.at(line), field: "age", text: TextFile.decode(f[2], .utf8OrLatin1))
             }
             guard let code = TextFile.integer(f[3]) else {
-                throw .notANumber(file.at(line), field: "occupation", text: TextFile.decode(f[3], .utf8OrLatin1))
+                throw .notANumber(
+                    file.at(line), field: "occupation", text: TextFile.decode(f[3], .utf8OrLatin1))
             }
-            let occupation = movieLens1MOccupations.indices.contains(code) ? movieLens1MOccupations[code] : String(code)
+            let occupation =
+                movieLens1MOccupations.indices.contains(code) ? movieLens1MOccupations[code] : String(code)
             entries[Int(u)] = UserCatalog.User(
                 age: age, gender: TextFile.decode(f[1], .utf8OrLatin1), occupation: occupation,
                 zip: TextFile.decode(f[4], .utf8OrLatin1))
@@ -68,7 +70,8 @@ enum CatalogReader {
     static func read100KItems(path: String, genrePath: String?, itemIDs: IDMap) throws(RatingFileError)
         -> ItemCatalog
     {
-        let genres = try genrePath.map { path throws(RatingFileError) in try read100KGenres(path: path) }
+        let genres =
+            try genrePath.map { path throws(RatingFileError) in try read100KGenres(path: path) }
             ?? movieLens100KGenres
         let file = try TextFile(path: path)
         let fieldCount = 5 + genres.count
@@ -86,8 +89,9 @@ enum CatalogReader {
                 case [UInt8(ascii: "1")]: flags.append(g)
                 case [UInt8(ascii: "0")]: break
                 default:
-                    throw .notANumber(file.at(line), field: "genre flag '\(genres[g])'",
-                                      text: TextFile.decode(f[5 + g], .latin1))
+                    throw .notANumber(
+                        file.at(line), field: "genre flag '\(genres[g])'",
+                        text: TextFile.decode(f[5 + g], .latin1))
                 }
             }
             // Release dates look like 01-Jan-1995; the title's year wins when both exist.
@@ -107,8 +111,9 @@ enum CatalogReader {
             let f = TextFile.split(line.bytes, separator: Array("|".utf8))
             guard f.count == 2 else { throw .wrongFieldCount(file.at(line), expected: 2, found: f.count) }
             guard TextFile.integer(f[1]) == names.count else {
-                throw .notANumber(file.at(line), field: "genre index \(names.count)",
-                                  text: TextFile.decode(f[1], .latin1))
+                throw .notANumber(
+                    file.at(line), field: "genre index \(names.count)",
+                    text: TextFile.decode(f[1], .latin1))
             }
             names.append(TextFile.decode(f[0], .latin1))
         }
@@ -138,8 +143,11 @@ enum CatalogReader {
             guard f.count == 3 else { throw .wrongFieldCount(file.at(line), expected: 3, found: f.count) }
             let fields = f.map { TextFile.decode($0, .utf8OrLatin1) }
             if k == 0 {
-                guard fields[0].lowercased().hasPrefix("movie") || fields[0].lowercased().hasPrefix("item") else {
-                    throw .badHeader(file.at(line), reason: "expected movieId,title,genres, found \(fields.joined(separator: ","))")
+                guard fields[0].lowercased().hasPrefix("movie") || fields[0].lowercased().hasPrefix("item")
+                else {
+                    throw .badHeader(
+                        file.at(line),
+                        reason: "expected movieId,title,genres, found \(fields.joined(separator: ","))")
                 }
                 continue
             }
@@ -150,14 +158,17 @@ enum CatalogReader {
 
     /// Items from `(id, title, genres)` rows whose genres are names separated by `|`; genre
     /// indices in order of first appearance; `(no genres listed)` means none.
-    private static func namedGenreCatalog(_ rows: [(number: Int, fields: [String])], itemIDs: IDMap) -> ItemCatalog {
+    private static func namedGenreCatalog(_ rows: [(number: Int, fields: [String])], itemIDs: IDMap)
+        -> ItemCatalog
+    {
         var entries = [ItemCatalog.Item](repeating: .init(), count: itemIDs.count)
         var names: [String] = []
         var genreIndex: [String: Int] = [:]
         for row in rows {
             guard let i = itemIDs.index(of: row.fields[0]) else { continue }
             var genres: [Int] = []
-            for name in row.fields[2].split(separator: "|").map(String.init) where name != "(no genres listed)" {
+            for name in row.fields[2].split(separator: "|").map(String.init)
+            where name != "(no genres listed)" {
                 if let g = genreIndex[name] {
                     genres.append(g)
                 } else {

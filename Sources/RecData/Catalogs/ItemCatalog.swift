@@ -49,7 +49,7 @@ public struct ItemCatalog: Sendable, Equatable {
     public static func year(inTitle title: String) -> Int? {
         let bytes = Array(title.utf8.reversed().drop { $0 == UInt8(ascii: " ") }.reversed())
         guard bytes.count >= 6, bytes[bytes.count - 1] == UInt8(ascii: ")"),
-              bytes[bytes.count - 6] == UInt8(ascii: "(")
+            bytes[bytes.count - 6] == UInt8(ascii: "(")
         else { return nil }
         var year = 0
         for b in bytes[(bytes.count - 5)..<(bytes.count - 1)] {

@@ -26,8 +26,10 @@ struct TextFile {
     init(path: String, limit: Int? = nil) throws(RatingFileError) {
         self.path = path
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .cannotOpen(path: path, reason: FileManager.default.fileExists(atPath: path)
-                ? "permission denied" : "no such file")
+            throw .cannotOpen(
+                path: path,
+                reason: FileManager.default.fileExists(atPath: path)
+                    ? "permission denied" : "no such file")
         }
         defer { try? handle.close() }
         let data: Data
@@ -67,7 +69,7 @@ struct TextFile {
         var k = bytes.startIndex
         while k < bytes.endIndex {
             if bytes[k] == separator[0], k + separator.count <= bytes.endIndex,
-               bytes[k..<(k + separator.count)].elementsEqual(separator)
+                bytes[k..<(k + separator.count)].elementsEqual(separator)
             {
                 fields.append(bytes[fieldStart..<k])
                 k += separator.count

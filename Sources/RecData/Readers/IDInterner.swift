@@ -50,7 +50,8 @@ struct IDInterner {
             if value >= table.count {
                 var size = Swift.max(1024, table.count)
                 while size <= value { size *= 2 }
-                table.append(contentsOf: repeatElement(-1, count: Swift.min(size, Self.tableLimit) - table.count))
+                table.append(
+                    contentsOf: repeatElement(-1, count: Swift.min(size, Self.tableLimit) - table.count))
             }
             table[value] = index
         } else {

@@ -41,9 +41,10 @@ struct RatingLineParser: LineSink {
             let at = layout.columns.indices.filter { layout.columns[$0] == column }
             if column == .timestamp, at.isEmpty { return -1 }
             guard at.count == 1 else {
-                throw .badLayout(reason: at.isEmpty
-                    ? "no '\(column.rawValue)' column in \(layout.columns.map(\.rawValue).joined(separator: ","))"
-                    : "'\(column.rawValue)' column given \(at.count) times")
+                throw .badLayout(
+                    reason: at.isEmpty
+                        ? "no '\(column.rawValue)' column in \(layout.columns.map(\.rawValue).joined(separator: ","))"
+                        : "'\(column.rawValue)' column given \(at.count) times")
             }
             return at[0]
         }
@@ -95,7 +96,8 @@ struct RatingLineParser: LineSink {
             return
         }
         guard found == columns.count else {
-            throw .wrongFieldCount(at, expected: columns.count, found: found, hint: fieldCountHint(p, start, end))
+            throw .wrongFieldCount(
+                at, expected: columns.count, found: found, hint: fieldCountHint(p, start, end))
         }
         let b = bounds
         let us = b[2 * userField], ue = b[2 * userField + 1]
@@ -181,7 +183,8 @@ struct RatingLineParser: LineSink {
         } else {
             let text = ByteParsing.string(p, s, e)
             guard let slow = Float(text) else {
-                let hint = ratingColumn.isEmpty && !hasHeader
+                let hint =
+                    ratingColumn.isEmpty && !hasHeader
                     ? "the first line looks like a header: pass --header" : nil
                 throw .notANumber(at, field: "rating", text: text, hint: hint)
             }
@@ -200,8 +203,10 @@ struct RatingLineParser: LineSink {
         }
         let s = bounds[2 * ratingField], e = bounds[2 * ratingField + 1]
         if ByteParsing.decimal(p, s, e) != nil {
-            throw .badHeader(at, reason: "rating field '\(ByteParsing.string(p, s, e))' is a number, "
-                + "so the first line looks like data (the file has no header)")
+            throw .badHeader(
+                at,
+                reason: "rating field '\(ByteParsing.string(p, s, e))' is a number, "
+                    + "so the first line looks like data (the file has no header)")
         }
     }
 

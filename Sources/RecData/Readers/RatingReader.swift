@@ -39,8 +39,9 @@ public enum RatingReader {
         path: String, layout: RatingFileLayout, options: ReadOptions = .init(),
         userIDs: IDMap = IDMap(), itemIDs: IDMap = IDMap()
     ) throws(RatingFileError) -> RatingTable {
-        try read(path: path, layout: layout, options: options, userIDs: userIDs, itemIDs: itemIDs,
-                 chunkSize: chunkSize)
+        try read(
+            path: path, layout: layout, options: options, userIDs: userIDs, itemIDs: itemIDs,
+            chunkSize: chunkSize)
     }
 
     /// ``read(path:layout:options:userIDs:itemIDs:)`` with a chosen buffer size, so tests can
@@ -86,12 +87,14 @@ public enum RatingReader {
                     user: userMap.rawID(users[row]), item: itemMap.rawID(items[row]),
                     firstLine: parser.lineOfRow(worst.first))
             case .keepLast, .average:
-                resolve(groups, policy: options.duplicates,
-                        users: &users, items: &items, ratings: &ratings, timestamps: &timestamps)
+                resolve(
+                    groups, policy: options.duplicates,
+                    users: &users, items: &items, ratings: &ratings, timestamps: &timestamps)
             }
         }
-        return RatingTable(users: users, items: items, ratings: ratings, timestamps: timestamps,
-                           userIDs: userMap, itemIDs: itemMap, scale: scale(of: ratings))
+        return RatingTable(
+            users: users, items: items, ratings: ratings, timestamps: timestamps,
+            userIDs: userMap, itemIDs: itemMap, scale: scale(of: ratings))
     }
 
     /// The scale of `ratings`, read from their distinct values.
