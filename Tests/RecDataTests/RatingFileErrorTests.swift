@@ -224,3 +224,35 @@ import Testing
         #expect(error?.description == "\(dir)/users.dat:1: age is not a number: 'old'")
     }
 }
+
+@Suite struct SideInformationErrorTests {
+    @Test("a u.item genre flag other than 0 or 1 is reported")
+    func genreFlag() throws {
+        let flags = (0..<19).map { $0 == 1 ? "2" : "0" }.joined(separator: "|")
+        let dir = TestFiles.folder(with: [
+            ("u.data", "1\t2\t3\t4\n"), ("u.item", "2|T (1990)|||url|\(flags)\n"),
+        ])
+        let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: dir).load() }
+        #expect(error?.description == "\(dir)/u.item:1: genre flag 'Action' is '2', expected 0 or 1")
+    }
+
+    @Test("u.genre indices out of order are reported")
+    func genreIndex() throws {
+        let dir = TestFiles.folder(with: [
+            ("u.data", "1\t2\t3\t4\n"), ("u.item", "2|T|||url|1\n"), ("u.genre", "unknown|0\nAction|2\n"),
+        ])
+        let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: dir).load() }
+        #expect(error?.description == "\(dir)/u.genre:2: genre index is '2', expected 1")
+    }
+
+    @Test("a movies.csv without its header is reported")
+    func moviesHeader() throws {
+        let dir = TestFiles.folder(with: [
+            ("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3,4\n"), ("movies.csv", "2,Title,Drama\n"),
+        ])
+        let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: dir).load() }
+        #expect(
+            error?.description
+                == "\(dir)/movies.csv:1: bad header: expected movieId,title,genres, found 2,Title,Drama")
+    }
+}

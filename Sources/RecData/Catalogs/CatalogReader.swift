@@ -22,18 +22,11 @@ enum CatalogReader {
 
     /// MovieLens 100K `u.user`: `user id | age | gender | occupation | zip code`.
     static func read100KUsers(path: String, userIDs: IDMap) throws(RatingFileError) -> UserCatalog {
-        let file = try TextFile(path: path)
         var entries = [UserCatalog.User](repeating: .init(), count: userIDs.count)
-        for line in file.lines {
-            let f = TextFile.split(line.bytes, separator: Array("|".utf8))
-            guard f.count == 5 else { throw .wrongFieldCount(file.at(line), expected: 5, found: f.count) }
-            guard let u = userIDs.index(of: TextFile.decode(f[0], .latin1)) else { continue }
-            guard let age = TextFile.integer(f[1]) else {
-                throw .notANumber(file.at(line), field: "age", text: TextFile.decode(f[1], .latin1))
-            }
+        for r in try TextFile(path: path).records(separator: "|", fields: 5, encoding: .latin1) {
+            guard let u = userIDs.index(of: r.fields[0]) else { continue }
             entries[Int(u)] = UserCatalog.User(
-                age: age, gender: TextFile.decode(f[2], .latin1),
-                occupation: TextFile.decode(f[3], .latin1), zip: TextFile.decode(f[4], .latin1))
+                age: try r.integer(1, "age"), gender: r.fields[2], occupation: r.fields[3], zip: r.fields[4])
         }
         return UserCatalog(entries: entries)
     }
@@ -41,24 +34,14 @@ enum CatalogReader {
     /// MovieLens 1M `users.dat`: `UserID::Gender::Age::Occupation::Zip-code`, age and
     /// occupation as codes (occupations become names).
     static func read1MUsers(path: String, userIDs: IDMap) throws(RatingFileError) -> UserCatalog {
-        let file = try TextFile(path: path)
         var entries = [UserCatalog.User](repeating: .init(), count: userIDs.count)
-        for line in file.lines {
-            let f = TextFile.split(line.bytes, separator: Array("::".utf8))
-            guard f.count == 5 else { throw .wrongFieldCount(file.at(line), expected: 5, found: f.count) }
-            guard let u = userIDs.index(of: TextFile.decode(f[0], .utf8OrLatin1)) else { continue }
-            guard let age = TextFile.integer(f[2]) else {
-                throw .notANumber(file.at(line), field: "age", text: TextFile.decode(f[2], .utf8OrLatin1))
-            }
-            guard let code = TextFile.integer(f[3]) else {
-                throw .notANumber(
-                    file.at(line), field: "occupation", text: TextFile.decode(f[3], .utf8OrLatin1))
-            }
+        for r in try TextFile(path: path).records(separator: "::", fields: 5, encoding: .utf8OrLatin1) {
+            guard let u = userIDs.index(of: r.fields[0]) else { continue }
+            let code = try r.integer(3, "occupation")
             let occupation =
                 movieLens1MOccupations.indices.contains(code) ? movieLens1MOccupations[code] : String(code)
             entries[Int(u)] = UserCatalog.User(
-                age: age, gender: TextFile.decode(f[1], .utf8OrLatin1), occupation: occupation,
-                zip: TextFile.decode(f[4], .utf8OrLatin1))
+                age: try r.integer(2, "age"), gender: r.fields[1], occupation: occupation, zip: r.fields[4])
         }
         return UserCatalog(entries: entries)
     }
@@ -70,33 +53,26 @@ enum CatalogReader {
     static func read100KItems(path: String, genrePath: String?, itemIDs: IDMap) throws(RatingFileError)
         -> ItemCatalog
     {
-        let genres =
-            try genrePath.map { path throws(RatingFileError) in try read100KGenres(path: path) }
-            ?? movieLens100KGenres
-        let file = try TextFile(path: path)
-        let fieldCount = 5 + genres.count
+        var genres = movieLens100KGenres
+        if let genrePath { genres = try read100KGenres(path: genrePath) }
         var entries = [ItemCatalog.Item](repeating: .init(), count: itemIDs.count)
-        for line in file.lines {
-            let f = TextFile.split(line.bytes, separator: Array("|".utf8))
-            guard f.count == fieldCount else {
-                throw .wrongFieldCount(file.at(line), expected: fieldCount, found: f.count)
-            }
-            guard let i = itemIDs.index(of: TextFile.decode(f[0], .latin1)) else { continue }
-            let title = TextFile.decode(f[1], .latin1)
+        let file = try TextFile(path: path)
+        for r in try file.records(separator: "|", fields: 5 + genres.count, encoding: .latin1) {
+            guard let i = itemIDs.index(of: r.fields[0]) else { continue }
             var flags: [Int] = []
             for g in 0..<genres.count {
-                switch Array(f[5 + g]) {
-                case [UInt8(ascii: "1")]: flags.append(g)
-                case [UInt8(ascii: "0")]: break
+                switch r.fields[5 + g] {
+                case "1": flags.append(g)
+                case "0": break
                 default:
-                    throw .notANumber(
-                        file.at(line), field: "genre flag '\(genres[g])'",
-                        text: TextFile.decode(f[5 + g], .latin1))
+                    throw .unexpectedValue(
+                        r.position, field: "genre flag '\(genres[g])'", text: r.fields[5 + g],
+                        expected: "0 or 1")
                 }
             }
             // Release dates look like 01-Jan-1995; the title's year wins when both exist.
-            let date = TextFile.decode(f[2], .latin1)
-            let dateYear = date.count >= 4 ? Int(date.suffix(4)) : nil
+            let title = r.fields[1]
+            let dateYear = r.fields[2].count >= 4 ? Int(r.fields[2].suffix(4)) : nil
             entries[Int(i)] = ItemCatalog.Item(
                 title: title, year: ItemCatalog.year(inTitle: title) ?? dateYear, genres: flags)
         }
@@ -105,17 +81,13 @@ enum CatalogReader {
 
     /// MovieLens 100K `u.genre`: `name|index` lines, indices 0, 1, 2, ... in order.
     static func read100KGenres(path: String) throws(RatingFileError) -> [String] {
-        let file = try TextFile(path: path)
         var names: [String] = []
-        for line in file.lines {
-            let f = TextFile.split(line.bytes, separator: Array("|".utf8))
-            guard f.count == 2 else { throw .wrongFieldCount(file.at(line), expected: 2, found: f.count) }
-            guard TextFile.integer(f[1]) == names.count else {
-                throw .notANumber(
-                    file.at(line), field: "genre index \(names.count)",
-                    text: TextFile.decode(f[1], .latin1))
+        for r in try TextFile(path: path).records(separator: "|", fields: 2, encoding: .latin1) {
+            guard r.fields[1] == String(names.count) else {
+                throw .unexpectedValue(
+                    r.position, field: "genre index", text: r.fields[1], expected: "\(names.count)")
             }
-            names.append(TextFile.decode(f[0], .latin1))
+            names.append(r.fields[0])
         }
         return names
     }
@@ -123,42 +95,28 @@ enum CatalogReader {
     /// MovieLens 1M/10M `movies.dat`: `MovieID::Title::Genre|Genre|...` (UTF-8, or Latin-1
     /// for a field that is not valid UTF-8).
     static func readDatItems(path: String, itemIDs: IDMap) throws(RatingFileError) -> ItemCatalog {
-        let file = try TextFile(path: path)
-        var rows: [(number: Int, fields: [String])] = []
-        for line in file.lines {
-            let f = TextFile.split(line.bytes, separator: Array("::".utf8))
-            guard f.count == 3 else { throw .wrongFieldCount(file.at(line), expected: 3, found: f.count) }
-            rows.append((line.number, f.map { TextFile.decode($0, .utf8OrLatin1) }))
-        }
-        return namedGenreCatalog(rows, itemIDs: itemIDs)
+        let records = try TextFile(path: path).records(separator: "::", fields: 3, encoding: .utf8OrLatin1)
+        return namedGenreCatalog(records, itemIDs: itemIDs)
     }
 
     /// MovieLens 20M/25M/latest `movies.csv`: header `movieId,title,genres`, titles quoted
     /// when they hold commas or quotes.
     static func readCSVItems(path: String, itemIDs: IDMap) throws(RatingFileError) -> ItemCatalog {
-        let file = try TextFile(path: path)
-        var rows: [(number: Int, fields: [String])] = []
-        for (k, line) in file.lines.enumerated() {
-            let f = try TextFile.splitCSV(line.bytes, at: file.at(line))
-            guard f.count == 3 else { throw .wrongFieldCount(file.at(line), expected: 3, found: f.count) }
-            let fields = f.map { TextFile.decode($0, .utf8OrLatin1) }
-            if k == 0 {
-                guard fields[0].lowercased().hasPrefix("movie") || fields[0].lowercased().hasPrefix("item")
-                else {
-                    throw .badHeader(
-                        file.at(line),
-                        reason: "expected movieId,title,genres, found \(fields.joined(separator: ","))")
-                }
-                continue
+        let records = try TextFile(path: path).records(separator: nil, fields: 3, encoding: .utf8OrLatin1)
+        if let header = records.first {
+            let id = header.fields[0].lowercased()
+            guard id.hasPrefix("movie") || id.hasPrefix("item") else {
+                throw .badHeader(
+                    header.position,
+                    reason: "expected movieId,title,genres, found \(header.fields.joined(separator: ","))")
             }
-            rows.append((line.number, fields))
         }
-        return namedGenreCatalog(rows, itemIDs: itemIDs)
+        return namedGenreCatalog(records.dropFirst(), itemIDs: itemIDs)
     }
 
     /// Items from `(id, title, genres)` rows whose genres are names separated by `|`; genre
     /// indices in order of first appearance; `(no genres listed)` means none.
-    private static func namedGenreCatalog(_ rows: [(number: Int, fields: [String])], itemIDs: IDMap)
+    private static func namedGenreCatalog(_ rows: some Sequence<TextFile.Record>, itemIDs: IDMap)
         -> ItemCatalog
     {
         var entries = [ItemCatalog.Item](repeating: .init(), count: itemIDs.count)

@@ -59,6 +59,42 @@ struct TextFile {
         lines = found
     }
 
+    /// One line split into decoded fields.
+    struct Record {
+        var position: InputPosition
+        var fields: [String]
+
+        /// Field `k` as an integer, or a ``RatingFileError/notANumber(_:field:text:hint:)`` naming `name`.
+        func integer(_ k: Int, _ name: String) throws(RatingFileError) -> Int {
+            guard let value = Int(fields[k]) else {
+                throw .notANumber(position, field: name, text: fields[k])
+            }
+            return value
+        }
+    }
+
+    /// The lines split at `separator` (CSV rules when it is `nil`), decoded, each with exactly
+    /// `count` fields.
+    func records(separator: String?, fields count: Int, encoding: TextEncoding) throws(RatingFileError)
+        -> [Record]
+    {
+        var records: [Record] = []
+        records.reserveCapacity(lines.count)
+        for line in lines {
+            let raw: [ArraySlice<UInt8>]
+            if let separator {
+                raw = Self.split(line.bytes, separator: Array(separator.utf8))
+            } else {
+                raw = try Self.splitCSV(line.bytes, at: at(line)).map { $0[...] }
+            }
+            guard raw.count == count else {
+                throw .wrongFieldCount(at(line), expected: count, found: raw.count)
+            }
+            records.append(Record(position: at(line), fields: raw.map { Self.decode($0, encoding) }))
+        }
+        return records
+    }
+
     /// The position of a line, for errors.
     func at(_ line: Line) -> InputPosition { InputPosition(file: path, line: line.number) }
 
@@ -128,10 +164,5 @@ struct TextFile {
         var scalars = String.UnicodeScalarView()
         for b in bytes { scalars.append(Unicode.Scalar(b)) }
         return String(scalars)
-    }
-
-    /// Parses a field as a decimal integer (optional sign).
-    static func integer(_ bytes: some Collection<UInt8>) -> Int? {
-        Int(String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -38,15 +38,19 @@ enum ByteParsing {
         return v
     }
 
+    /// Steps `k` past a leading `+` or `-`; returns whether it was `-`.
+    @inline(__always)
+    static func skipSign(_ p: UnsafePointer<UInt8>, _ k: inout Int, _ end: Int) -> Bool {
+        guard k < end, p[k] == UInt8(ascii: "-") || p[k] == UInt8(ascii: "+") else { return false }
+        k += 1
+        return p[k - 1] == UInt8(ascii: "-")
+    }
+
     /// A decimal integer with an optional sign (`-12`, `+7`, `007`); `nil` otherwise.
     @inline(__always)
     static func integer(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
         var k = start
-        var negative = false
-        if k < end, p[k] == UInt8(ascii: "-") || p[k] == UInt8(ascii: "+") {
-            negative = p[k] == UInt8(ascii: "-")
-            k += 1
-        }
+        let negative = skipSign(p, &k, end)
         guard k < end, end - k <= 18 else { return nil }
         var v: Int64 = 0
         while k < end {
@@ -65,11 +69,7 @@ enum ByteParsing {
     @inline(__always)
     static func decimal(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
         var k = start
-        var negative = false
-        if k < end, p[k] == UInt8(ascii: "-") || p[k] == UInt8(ascii: "+") {
-            negative = p[k] == UInt8(ascii: "-")
-            k += 1
-        }
+        let negative = skipSign(p, &k, end)
         var mantissa: Int64 = 0
         var digits = 0
         var fraction = -1  // number of digits after the point, -1 before the point

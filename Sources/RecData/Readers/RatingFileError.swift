@@ -37,6 +37,8 @@ public enum RatingFileError: Error, Sendable, Equatable, CustomStringConvertible
     case badLayout(reason: String)
     /// A quoted CSV field is not closed on its line.
     case unterminatedQuote(InputPosition)
+    /// A side-information field holds a value other than the ones allowed (`expected` says which).
+    case unexpectedValue(InputPosition, field: String, text: String, expected: String)
 
     /// `path:line: what (hint)`.
     public var description: String {
@@ -69,6 +71,8 @@ public enum RatingFileError: Error, Sendable, Equatable, CustomStringConvertible
             "bad layout: \(reason)"
         case let .unterminatedQuote(at):
             "\(at): quoted field is not closed"
+        case let .unexpectedValue(at, field, text, expected):
+            "\(at): \(field) is '\(text)', expected \(expected)"
         }
     }
 
