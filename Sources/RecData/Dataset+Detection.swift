@@ -75,7 +75,25 @@ extension Dataset {
                 kind: .ratingsTSV, path: path, ratingsPath: ratings, layout: chosen, sideInformation: side,
                 description: "tab-separated ratings (ratings.tsv, \(describe(chosen)))\(extra)")
         }
+        let inside = subfoldersWithRatings(of: path)
+        guard inside.isEmpty else {
+            throw .unknownFormat(
+                path: path,
+                hint:
+                    "no rating file here, but found rating data in \(inside.joined(separator: ", ")): pass one of those"
+            )
+        }
         throw .unknownFormat(path: path, hint: lookedFor)
+    }
+
+    /// The names of the subfolders of `path` that hold one of the rating files looked for, sorted.
+    private static func subfoldersWithRatings(of path: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.sorted().filter { name in
+            ["u.data", "ratings.dat", "ratings.csv", "ratings.tsv"].contains { file in
+                FileManager.default.fileExists(atPath: join(join(path, name), file))
+            }
+        }
     }
 
     /// `override` if given, else the sniffed layout of `path`.

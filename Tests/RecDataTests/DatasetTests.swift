@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 import Testing
 
@@ -86,6 +87,21 @@ import Testing
         ) {
             try Dataset.detect(at: dir)
         }
+    }
+
+    @Test("a folder holding data set folders names them")
+    func parentFolder() throws {
+        let dir = TestFiles.folder()
+        for (name, file) in [("b-set", "ratings.dat"), ("a-set", "u.data"), ("empty", "notes.txt")] {
+            try FileManager.default.createDirectory(
+                atPath: dir + "/" + name, withIntermediateDirectories: true)
+            FileManager.default.createFile(
+                atPath: dir + "/" + name + "/" + file, contents: Data("1\t2\t3\n".utf8))
+        }
+        let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: dir) }
+        #expect(
+            error?.description == "\(dir): unknown rating data format "
+                + "(no rating file here, but found rating data in a-set, b-set: pass one of those)")
     }
 
     @Test("a file that is not ratings is an unknown format")

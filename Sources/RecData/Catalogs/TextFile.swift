@@ -29,7 +29,7 @@ struct TextFile {
             throw .cannotOpen(
                 path: path,
                 reason: FileManager.default.fileExists(atPath: path)
-                    ? "permission denied" : "no such file")
+                    ? "Permission denied" : "No such file or directory")
         }
         defer { try? handle.close() }
         let data: Data
