@@ -25,6 +25,7 @@ func runParseBenchmark(ratings: Int, seed: UInt64) throws {
     var best = Double.infinity
     var bestCPU = Double.infinity
     var checksum = 0
+    var shape = ""
     for run in 0..<4 {
         let cpuStart = processCPUSeconds()
         let start = ContinuousClock.now
@@ -33,6 +34,7 @@ func runParseBenchmark(ratings: Int, seed: UInt64) throws {
         let cpu = processCPUSeconds() - cpuStart
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         checksum &+= table.count &+ table.userCount &+ table.itemCount
+        shape = "\(table.count) ratings, \(table.userCount) users, \(table.itemCount) items"
         if run > 0 {  // run 0 warms up
             best = min(best, seconds)
             bestCPU = min(bestCPU, cpu)
@@ -40,8 +42,8 @@ func runParseBenchmark(ratings: Int, seed: UInt64) throws {
     }
     print(
         String(
-            format: "parse: best of 3 %.3f s wall, %.1f M ratings/s; best CPU time %.3f s (checksum %d)",
-            best, Double(ratings) / best / 1e6, bestCPU, checksum))
+            format: "parse: %@; best of 3 %.3f s wall, %.1f M ratings/s; best CPU time %.3f s (checksum %d)",
+            shape, best, Double(ratings) / best / 1e6, bestCPU, checksum))
 }
 
 /// User plus system CPU time of this process so far, in seconds; unlike wall time it does not

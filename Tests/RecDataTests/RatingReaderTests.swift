@@ -61,6 +61,26 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
         #expect(test.itemIDs.rawIDs == ["5", "6", "7"])
     }
 
+    @Test("a continued map with text, padded and large numeric ids keeps every index")
+    func continuedMixedMaps() throws {
+        let known = try #require(IDMap(rawIDs: ["a", "01", "1", "5000000", "7"]))
+        let t = try RatingReader.read(
+            path: TestFiles.write("1,x,1\n5000000,x,2\n01,x,3\na,x,4\nb,x,5\n7,x,1\n8,x,2\n"),
+            layout: RatingFileLayout(separator: ",", columns: [.user, .item, .rating]),
+            userIDs: known)
+        #expect(t.users == [2, 3, 1, 0, 5, 4, 6])
+        #expect(t.userIDs.rawIDs == ["a", "01", "1", "5000000", "7", "b", "8"])
+    }
+
+    @Test("a file with no new ids returns the continued maps unchanged")
+    func noNewIDs() throws {
+        let train = try RatingReader.read(path: TestFiles.write("1\t5\t3\n2\t6\t4\n"), layout: tab3Layout)
+        let test = try RatingReader.read(
+            path: TestFiles.write("2\t5\t1\n"), layout: tab3Layout, userIDs: train.userIDs,
+            itemIDs: train.itemIDs)
+        #expect(test.userIDs == train.userIDs && test.itemIDs == train.itemIDs)
+    }
+
     @Test("CRLF line ends, a byte-order mark, blank lines and a missing final newline are accepted")
     func lineEnds() throws {
         let bytes: [UInt8] =

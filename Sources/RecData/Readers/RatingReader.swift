@@ -72,8 +72,8 @@ public enum RatingReader {
         var items = parser.itemColumn
         var ratings = parser.ratingColumn
         var timestamps = parser.timestampColumn
-        let userMap = parser.users.map
-        let itemMap = parser.items.map
+        let userMap = parser.users.finish()
+        let itemMap = parser.items.finish()
         let groups = DuplicateFinder.groups(
             users: users, items: items, userCount: userMap.count, itemCount: itemMap.count)
         if !groups.isEmpty {
