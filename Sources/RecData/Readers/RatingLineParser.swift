@@ -37,29 +37,15 @@ struct RatingLineParser: LineSink {
         path: String, layout: RatingFileLayout, options: ReadOptions, userIDs: IDMap, itemIDs: IDMap,
         bounds: UnsafeMutablePointer<Int>
     ) throws(RatingFileError) {
-        func field(_ column: RatingFileLayout.Column) throws(RatingFileError) -> Int {
-            let at = layout.columns.indices.filter { layout.columns[$0] == column }
-            if column == .timestamp, at.isEmpty { return -1 }
-            guard at.count == 1 else {
-                throw .badLayout(
-                    reason: at.isEmpty
-                        ? "no '\(column.rawValue)' column in \(layout.columns.map(\.rawValue).joined(separator: ","))"
-                        : "'\(column.rawValue)' column given \(at.count) times")
-            }
-            return at[0]
-        }
-        guard !layout.separator.isEmpty else { throw .badLayout(reason: "empty separator") }
-        guard !layout.separator.utf8.contains(ByteParsing.newline) else {
-            throw .badLayout(reason: "separator contains a line end")
-        }
+        try layout.validate()
         self.path = path
         separator = Array(layout.separator.utf8)
         layoutSeparator = layout.separator
         columns = layout.columns
-        userField = try field(.user)
-        itemField = try field(.item)
-        ratingField = try field(.rating)
-        timestampField = try field(.timestamp)
+        userField = try layout.field(of: .user) ?? -1
+        itemField = try layout.field(of: .item) ?? -1
+        ratingField = try layout.field(of: .rating) ?? -1
+        timestampField = try layout.field(of: .timestamp) ?? -1
         ratingRange = options.ratingRange
         hasHeader = layout.hasHeader
         headerPending = layout.hasHeader
