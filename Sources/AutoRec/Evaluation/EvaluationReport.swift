@@ -49,6 +49,14 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         try ReportJSON.encode(self)
     }
 
+    /// Reads a report written by ``jsonData()`` or ``write(to:)`` (accepts `"nan"`, `"inf"`, `"-inf"`).
+    ///
+    /// - Parameter data: The JSON text.
+    /// - Throws: `DecodingError` when the JSON is not a report.
+    public init(jsonData data: Data) throws {
+        self = try ReportJSON.decoder().decode(EvaluationReport.self, from: data)
+    }
+
     /// Writes ``jsonData()`` to `url` atomically: a temporary file in the same folder, then a rename.
     ///
     /// - Parameter url: The file to create or replace.
@@ -83,6 +91,13 @@ enum ReportJSON {
         e.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try e.encode(value)
+    }
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
     }
 
     static func writeAtomically(_ data: Data, to url: URL) throws {
