@@ -158,32 +158,32 @@ public struct BaselinePredictor: RatingModel, Sendable {
         _ t: RatingTable, mean mu: Double, userBiases bu: inout [Double], itemBiases bi: inout [Double],
         userPenalty: Double, itemPenalty: Double
     ) {
-        let n = t.count
-        var sum = [Double](repeating: 0, count: bi.count)
-        var cnt = [Double](repeating: 0, count: bi.count)
         t.users.withUnsafeBufferPointer { us in
             t.items.withUnsafeBufferPointer { its in
                 t.ratings.withUnsafeBufferPointer { rs in
-                    for k in 0..<n {
-                        let i = Int(its[k])
-                        sum[i] += Double(rs[k]) - mu - bu[Int(us[k])]
-                        cnt[i] += 1
-                    }
-                    for i in 0..<bi.count { bi[i] = sum[i] / (itemPenalty + cnt[i]) }
-                    if itemPenalty == 0 { for i in 0..<bi.count where cnt[i] == 0 { bi[i] = 0 } }
-
-                    sum = [Double](repeating: 0, count: bu.count)
-                    cnt = [Double](repeating: 0, count: bu.count)
-                    for k in 0..<n {
-                        let u = Int(us[k])
-                        sum[u] += Double(rs[k]) - mu - bi[Int(its[k])]
-                        cnt[u] += 1
-                    }
-                    for u in 0..<bu.count { bu[u] = sum[u] / (userPenalty + cnt[u]) }
-                    if userPenalty == 0 { for u in 0..<bu.count where cnt[u] == 0 { bu[u] = 0 } }
+                    solve(&bi, keys: its, fixed: bu, fixedKeys: us, ratings: rs, mean: mu, penalty: itemPenalty)
+                    solve(&bu, keys: us, fixed: bi, fixedKeys: its, ratings: rs, mean: mu, penalty: userPenalty)
                 }
             }
         }
+    }
+
+    /// Half an ALS sweep: b_x ← Σ (r − μ − b_y) / (λ + n_x) for every x, with the other side's
+    /// biases b_y fixed. `keys[k]` is x of rating k, `fixedKeys[k]` its y. An x without ratings
+    /// gets 0 (also when λ = 0, where the formula would be 0/0).
+    private static func solve(
+        _ biases: inout [Double], keys: UnsafeBufferPointer<Int32>, fixed: [Double],
+        fixedKeys: UnsafeBufferPointer<Int32>, ratings: UnsafeBufferPointer<Float>, mean mu: Double,
+        penalty: Double
+    ) {
+        var sum = [Double](repeating: 0, count: biases.count)
+        var count = [Double](repeating: 0, count: biases.count)
+        for k in 0..<ratings.count {
+            let x = Int(keys[k])
+            sum[x] += Double(ratings[k]) - mu - fixed[Int(fixedKeys[k])]
+            count[x] += 1
+        }
+        for x in 0..<biases.count { biases[x] = count[x] > 0 ? sum[x] / (penalty + count[x]) : 0 }
     }
 
     /// One SGD pass over the ratings in table order.

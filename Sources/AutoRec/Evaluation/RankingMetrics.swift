@@ -202,12 +202,8 @@ extension RankingMetrics {
         var withoutRelevant = 0
 
         mutating func add(_ m: UserRankingMetrics) {
-            precision += m.precision
-            recall += m.recall
-            ndcg += m.ndcg
-            ap += m.averagePrecision
-            hits += m.hit
-            users += 1
+            merge(Partial(precision: m.precision, recall: m.recall, ndcg: m.ndcg, ap: m.averagePrecision,
+                          hits: m.hit, users: 1))
         }
 
         mutating func merge(_ o: Partial) {
