@@ -9,7 +9,8 @@ import Testing
 
     /// Plain ALS over the triples, item biases then user biases each epoch, in Double.
     static func referenceALS(
-        _ t: [(user: Int, item: Int, rating: Float)], users: Int, items: Int, regU: Double, regI: Double, epochs: Int
+        _ t: [(user: Int, item: Int, rating: Float)], users: Int, items: Int, regU: Double, regI: Double,
+        epochs: Int
     ) -> (mu: Double, bu: [Double], bi: [Double]) {
         let mu = t.map { Double($0.rating) }.reduce(0, +) / Double(t.count)
         var bu = [Double](repeating: 0, count: users)
@@ -17,11 +18,15 @@ import Testing
         for _ in 0..<epochs {
             for i in 0..<items {
                 let rows = t.filter { $0.item == i }
-                bi[i] = rows.map { Double($0.rating) - mu - bu[$0.user] }.reduce(0, +) / (regI + Double(rows.count))
+                bi[i] =
+                    rows.map { Double($0.rating) - mu - bu[$0.user] }.reduce(0, +)
+                    / (regI + Double(rows.count))
             }
             for u in 0..<users {
                 let rows = t.filter { $0.user == u }
-                bu[u] = rows.map { Double($0.rating) - mu - bi[$0.item] }.reduce(0, +) / (regU + Double(rows.count))
+                bu[u] =
+                    rows.map { Double($0.rating) - mu - bi[$0.item] }.reduce(0, +)
+                    / (regU + Double(rows.count))
             }
         }
         return (mu, bu, bi)
@@ -29,7 +34,8 @@ import Testing
 
     /// Plain SGD over the triples in order, in Double.
     static func referenceSGD(
-        _ t: [(user: Int, item: Int, rating: Float)], users: Int, items: Int, rate: Double, reg: Double, epochs: Int
+        _ t: [(user: Int, item: Int, rating: Float)], users: Int, items: Int, rate: Double, reg: Double,
+        epochs: Int
     ) -> (mu: Double, bu: [Double], bi: [Double]) {
         let mu = t.map { Double($0.rating) }.reduce(0, +) / Double(t.count)
         var bu = [Double](repeating: 0, count: users)
@@ -49,12 +55,16 @@ import Testing
         for (g, w) in zip(got, want) { #expect(abs(Double(g) - w) < tolerance, "\(what): \(g) vs \(w)") }
     }
 
-    @Test("ALS matches a plain reference on a tiny table", arguments: [(15.0, 10.0, 10), (0.5, 2.0, 3), (0, 0, 1)])
+    @Test(
+        "ALS matches a plain reference on a tiny table",
+        arguments: [(15.0, 10.0, 10), (0.5, 2.0, 3), (0, 0, 1)])
     func alsMatchesReference(regU: Double, regI: Double, epochs: Int) throws {
         // Users 4 and item 3 have no rating: their biases must stay 0 (even with λ = 0).
         let table = Fixtures.table(Self.tiny, users: 5, items: 4)
-        var model = BaselinePredictor(configuration: .init(
-            method: .als, epochs: epochs, userRegularization: Float(regU), itemRegularization: Float(regI)))
+        var model = BaselinePredictor(
+            configuration: .init(
+                method: .als, epochs: epochs, userRegularization: Float(regU), itemRegularization: Float(regI)
+            ))
         try model.fit(table, validation: nil)
         let ref = Self.referenceALS(Self.tiny, users: 4, items: 3, regU: regU, regI: regI, epochs: epochs)
         #expect(abs(Double(model.mean) - ref.mu) < 1e-6)
@@ -67,8 +77,9 @@ import Testing
     @Test("SGD matches a plain reference on a tiny table", arguments: [(0.005, 0.02, 20), (0.1, 0.5, 7)])
     func sgdMatchesReference(rate: Double, reg: Double, epochs: Int) throws {
         let table = Fixtures.table(Self.tiny, users: 4, items: 3)
-        var model = BaselinePredictor(configuration: .init(
-            method: .sgd, epochs: epochs, learningRate: Float(rate), regularization: Float(reg)))
+        var model = BaselinePredictor(
+            configuration: .init(
+                method: .sgd, epochs: epochs, learningRate: Float(rate), regularization: Float(reg)))
         try model.fit(table, validation: nil)
         let ref = Self.referenceSGD(Self.tiny, users: 4, items: 3, rate: rate, reg: reg, epochs: epochs)
         Self.expectClose(model.userBiases, ref.bu, 1e-5, "b_u")
@@ -78,8 +89,9 @@ import Testing
     @Test("ALS without penalty recovers the biases of exact data r = μ + b_u + b_i")
     func alsRecoversBiases() throws {
         let data = Fixtures.generated(users: 12, items: 9, density: 1, seed: 3)
-        var model = BaselinePredictor(configuration: .init(
-            method: .als, epochs: 5, userRegularization: 0, itemRegularization: 0))
+        var model = BaselinePredictor(
+            configuration: .init(
+                method: .als, epochs: 5, userRegularization: 0, itemRegularization: 0))
         try model.fit(data.train, validation: nil)
         #expect(abs(model.mean - 3) < 1e-5)
         Self.expectClose(model.userBiases, data.userBiases.map(Double.init), 1e-4, "b_u")
@@ -89,8 +101,9 @@ import Testing
     @Test("SGD with a tiny penalty recovers the biases of exact data")
     func sgdRecoversBiases() throws {
         let data = Fixtures.generated(users: 12, items: 9, density: 1, seed: 4)
-        var model = BaselinePredictor(configuration: .init(
-            method: .sgd, epochs: 300, learningRate: 0.05, regularization: 1e-4))
+        var model = BaselinePredictor(
+            configuration: .init(
+                method: .sgd, epochs: 300, learningRate: 0.05, regularization: 1e-4))
         try model.fit(data.train, validation: nil)
         Self.expectClose(model.userBiases, data.userBiases.map(Double.init), 0.02, "b_u")
         Self.expectClose(model.itemBiases, data.itemBiases.map(Double.init), 0.02, "b_i")
@@ -99,7 +112,9 @@ import Testing
     @Test("the defaults are Surprise's: ALS 10 epochs, λ_u 15, λ_i 10; SGD 20 epochs, γ 0.005, λ 0.02")
     func defaults() {
         let als = BaselinePredictor.Configuration()
-        #expect(als.method == .als && als.epochs == 10 && als.userRegularization == 15 && als.itemRegularization == 10)
+        #expect(
+            als.method == .als && als.epochs == 10 && als.userRegularization == 15
+                && als.itemRegularization == 10)
         let sgd = BaselinePredictor.Configuration(method: .sgd)
         #expect(sgd.epochs == 20 && sgd.learningRate == 0.005 && sgd.regularization == 0.02)
     }
@@ -119,8 +134,10 @@ import Testing
 
     @Test("a bad configuration is rejected with the field's name")
     func validation() {
-        #expect(throws: ModelConfigurationError(
-            model: "BaselinePredictor", field: "epochs", value: "0", expected: "an integer >= 1")) {
+        #expect(
+            throws: ModelConfigurationError(
+                model: "BaselinePredictor", field: "epochs", value: "0", expected: "an integer >= 1")
+        ) {
             try BaselinePredictor.Configuration(epochs: 0).validate()
         }
         #expect(throws: ModelConfigurationError.self) {
@@ -129,7 +146,8 @@ import Testing
         #expect(throws: ModelConfigurationError.self) {
             try BaselinePredictor.Configuration(userRegularization: .nan).validate()
         }
-        let message = ModelConfigurationError(model: "M", field: "f", value: "0", expected: "an integer >= 1").description
+        let message = ModelConfigurationError(model: "M", field: "f", value: "0", expected: "an integer >= 1")
+            .description
         #expect(message == "M: f is 0, expected an integer >= 1")
     }
 

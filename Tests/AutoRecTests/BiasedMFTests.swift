@@ -25,10 +25,12 @@ import Testing
         #expect(mfError < 0.5 * baselineError, "BiasedMF \(mfError), BaselinePredictor \(baselineError)")
     }
 
-    @Test("each hyperparameter changes the predictions", arguments: [
-        "factors", "epochs", "learningRate", "regularization", "initialMean", "initialStandardDeviation",
-        "biased", "seed",
-    ])
+    @Test(
+        "each hyperparameter changes the predictions",
+        arguments: [
+            "factors", "epochs", "learningRate", "regularization", "initialMean", "initialStandardDeviation",
+            "biased", "seed",
+        ])
     func hyperparameters(field: String) throws {
         let data = Fixtures.generated(users: 10, items: 8, density: 0.7, rank: 2, seed: 6)
         var changed = Self.small
@@ -77,7 +79,8 @@ import Testing
         // One rating, so the shuffle cannot reorder anything; the initial factors come from the
         // fitted model's generator, replayed here.
         let table = Fixtures.table([(0, 0, 4)], users: 1, items: 1)
-        let c = BiasedMF.Configuration(factors: factors, epochs: 1, learningRate: 0.1, regularization: 0.05, seed: 3)
+        let c = BiasedMF.Configuration(
+            factors: factors, epochs: 1, learningRate: 0.1, regularization: 0.05, seed: 3)
         var model = BiasedMF(configuration: c)
         try model.fit(table, validation: nil)
         var rng = SplitMix64(seed: 3)
@@ -119,8 +122,12 @@ import Testing
     @Test("a bad configuration is rejected; divergence throws nonFinite")
     func errors() {
         #expect(throws: ModelConfigurationError.self) { try BiasedMF.Configuration(factors: 0).validate() }
-        #expect(throws: ModelConfigurationError.self) { try BiasedMF.Configuration(learningRate: 0).validate() }
-        #expect(throws: ModelConfigurationError.self) { try BiasedMF.Configuration(initialMean: .infinity).validate() }
+        #expect(throws: ModelConfigurationError.self) {
+            try BiasedMF.Configuration(learningRate: 0).validate()
+        }
+        #expect(throws: ModelConfigurationError.self) {
+            try BiasedMF.Configuration(initialMean: .infinity).validate()
+        }
         var model = BiasedMF(configuration: .init(factors: 2, epochs: 30, learningRate: 50))
         let data = Fixtures.generated(users: 5, items: 5, density: 1, seed: 8)
         #expect(throws: TrainingError.self) { try model.fit(data.train, validation: nil) }

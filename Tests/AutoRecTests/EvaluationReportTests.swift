@@ -18,9 +18,11 @@ import Testing
         let data = try Self.report().jsonData()
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let test = try #require(json["test"] as? [String: Any])
-        #expect(test["rmse"] as? Double == 0.9 && test["mae"] as? Double == 0.7 && test["count"] as? Int == 10)
+        #expect(
+            test["rmse"] as? Double == 0.9 && test["mae"] as? Double == 0.7 && test["count"] as? Int == 10)
         let cold = try #require(test["coldStart"] as? [String: Any])
-        #expect(cold["baseline"] as? Int == 1 && cold["newItem"] as? Int == 1 && cold["excluded"] as? Int == 0)
+        #expect(
+            cold["baseline"] as? Int == 1 && cold["newItem"] as? Int == 1 && cold["excluded"] as? Int == 0)
         #expect(json["seconds"] as? Double == 1.5 && json["model"] as? String == "BiasedMF")
         let configuration = try #require(json["configuration"] as? [String: Any])
         #expect(configuration["factors"] as? Int == 7)
@@ -48,7 +50,8 @@ import Testing
         #expect {
             try Self.report().write(to: url)
         } throws: { error in
-            (error as? ReportFileError)?.description.hasPrefix("/nonexistent-autorec-folder/report.json: ") == true
+            (error as? ReportFileError)?.description.hasPrefix("/nonexistent-autorec-folder/report.json: ")
+                == true
         }
     }
 }
@@ -65,8 +68,10 @@ import Testing
         let data = Fixtures.generated(users: 15, items: 10, density: 0.8, seed: 13)
         let table = data.train
         let folds = (0..<3).map { f in
-            (train: table.selecting((0..<table.count).filter { $0 % 3 != f }),
-             test: table.selecting((0..<table.count).filter { $0 % 3 == f }))
+            (
+                train: table.selecting((0..<table.count).filter { $0 % 3 != f }),
+                test: table.selecting((0..<table.count).filter { $0 % 3 == f })
+            )
         }
         var made: [Int] = []
         let cv = try Evaluator().crossValidate(folds: folds) { f in

@@ -19,7 +19,8 @@ struct FixedModel: RatingModel {
 
     @Test("the baseline policy scores cold ratings with μ + b_i, μ + b_u, μ")
     func baselinePolicy() throws {
-        let (p, report) = try Evaluator().predictions(FixedModel(value: 4.5), train: Self.train, test: Self.test)
+        let (p, report) = try Evaluator().predictions(
+            FixedModel(value: 4.5), train: Self.train, test: Self.test)
         var base = BaselinePredictor()
         try base.fit(Self.train, validation: nil)
         #expect(p[0] == 4.5)
@@ -42,7 +43,8 @@ struct FixedModel: RatingModel {
         let (p, report) = try Evaluator(coldStart: .constant(3)).predictions(
             FixedModel(value: 4.5), train: Self.train, test: Self.test)
         #expect(p == [4.5, 3, 3, 3, 3])
-        #expect(report.coldStart.constant == 4 && report.coldStart.model == 1 && report.coldStart.baseline == 0)
+        #expect(
+            report.coldStart.constant == 4 && report.coldStart.model == 1 && report.coldStart.baseline == 0)
         // errors 0.5, −2, 2, 0, 1 → RMSE sqrt(9.25/5), MAE 5.5/5.
         #expect(abs(report.rmse - (9.25 / 5).squareRoot()) < 1e-12 && abs(report.mae - 1.1) < 1e-12)
     }
@@ -76,7 +78,8 @@ struct FixedModel: RatingModel {
     @Test("cold-start policies round-trip through JSON as \"baseline\", \"exclude\", {\"constant\": 3}")
     func policyJSON() throws {
         for (policy, text) in [
-            (ColdStartPolicy.baseline, "\"baseline\""), (.exclude, "\"exclude\""), (.constant(3), "{\"constant\":3}"),
+            (ColdStartPolicy.baseline, "\"baseline\""), (.exclude, "\"exclude\""),
+            (.constant(3), "{\"constant\":3}"),
         ] {
             let data = try JSONEncoder().encode(policy)
             #expect(String(decoding: data, as: UTF8.self) == text)

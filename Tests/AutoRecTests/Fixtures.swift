@@ -46,7 +46,9 @@ enum Fixtures {
             }
         }
         let wide = RatingScale(minimum: -100, maximum: 100, step: 0)
-        return (table(train, users: users, items: items, scale: wide),
-                table(test, users: users, items: items, scale: wide), bu, bi)
+        return (
+            table(train, users: users, items: items, scale: wide),
+            table(test, users: users, items: items, scale: wide), bu, bi
+        )
     }
 }

@@ -12,14 +12,18 @@ import Testing
     func userValues() {
         // Ranked 10, 11, 12, 13, 14; relevant {11, 13, 99}: hits at positions 2 and 4.
         let relevant: Set<Int32> = [11, 13, 99]
-        let m5 = UserRankingMetrics(ranked: [10, 11, 12, 13, 14], k: 5, relevantCount: 3) { relevant.contains($0) }
+        let m5 = UserRankingMetrics(ranked: [10, 11, 12, 13, 14], k: 5, relevantCount: 3) {
+            relevant.contains($0)
+        }
         #expect(abs(m5.precision - 0.4) < 1e-12)
         #expect(abs(m5.recall - 2.0 / 3) < 1e-12)
         #expect(abs(m5.ndcg - (Self.d2 + Self.d4) / (1 + Self.d2 + 0.5)) < 1e-12)
         #expect(abs(m5.averagePrecision - (0.5 + 0.5) / 3) < 1e-12)
         #expect(m5.hit == 1)
         // k = 3: only the hit at 2 counts; IDCG and AP still use min(k, |R|) = 3.
-        let m3 = UserRankingMetrics(ranked: [10, 11, 12, 13, 14], k: 3, relevantCount: 3) { relevant.contains($0) }
+        let m3 = UserRankingMetrics(ranked: [10, 11, 12, 13, 14], k: 3, relevantCount: 3) {
+            relevant.contains($0)
+        }
         #expect(abs(m3.precision - 1.0 / 3) < 1e-12 && abs(m3.recall - 1.0 / 3) < 1e-12)
         #expect(abs(m3.ndcg - Self.d2 / (1 + Self.d2 + 0.5)) < 1e-12)
         #expect(abs(m3.averagePrecision - 0.5 / 3) < 1e-12)
@@ -70,9 +74,11 @@ import Testing
         let saved = Parallelism.threads
         defer { Parallelism.threads = saved }
         Parallelism.threads = 1
-        let one = RankingMetrics.evaluate(model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
+        let one = RankingMetrics.evaluate(
+            model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
         Parallelism.threads = 2
-        let two = RankingMetrics.evaluate(model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
+        let two = RankingMetrics.evaluate(
+            model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
         #expect(one.users > 30 && one.users == two.users)
         #expect(abs(one.ndcg - two.ndcg) < 1e-12 && abs(one.map - two.map) < 1e-12)
         #expect(abs(one.precision - two.precision) < 1e-12 && abs(one.recall - two.recall) < 1e-12)
@@ -100,7 +106,8 @@ import Testing
         let trainTable = Fixtures.table(train, users: n, items: n)
         var model = BiasedMF(configuration: .init(factors: 4, epochs: 60, learningRate: 0.03, seed: 2))
         try model.fit(trainTable, validation: nil)
-        let m = RankingMetrics.evaluate(model, train: trainTable, test: Fixtures.table(test, users: n, items: n), k: 1)
+        let m = RankingMetrics.evaluate(
+            model, train: trainTable, test: Fixtures.table(test, users: n, items: n), k: 1)
         #expect(m.users == n && m.hitRate >= 0.9, "hit rate @1 \(m.hitRate)")
     }
 }

@@ -8,7 +8,9 @@ import Testing
     @Test("RMSE and MAE match hand-computed values")
     func handValues() {
         // errors 0, −1, −2: RMSE = sqrt(5/3), MAE = 1.
-        #expect(abs(RatingMetrics.rmse(predictions: [1, 2, 3], ratings: [1, 3, 5]) - (5.0 / 3).squareRoot()) < 1e-12)
+        #expect(
+            abs(RatingMetrics.rmse(predictions: [1, 2, 3], ratings: [1, 3, 5]) - (5.0 / 3).squareRoot())
+                < 1e-12)
         #expect(abs(RatingMetrics.mae(predictions: [1, 2, 3], ratings: [1, 3, 5]) - 1) < 1e-12)
     }
 
@@ -17,7 +19,9 @@ import Testing
         let p: [Float] = [0, 6, 3.5]
         let r: [Float] = [1, 5, 3]
         // Clipped: 1, 5, 3.5 → errors 0, 0, 0.5. Unclipped: −1, 1, 0.5.
-        #expect(abs(RatingMetrics.rmse(predictions: p, ratings: r, clippingTo: scale) - (0.25 / 3).squareRoot()) < 1e-12)
+        #expect(
+            abs(RatingMetrics.rmse(predictions: p, ratings: r, clippingTo: scale) - (0.25 / 3).squareRoot())
+                < 1e-12)
         #expect(abs(RatingMetrics.mae(predictions: p, ratings: r, clippingTo: scale) - 0.5 / 3) < 1e-12)
         #expect(abs(RatingMetrics.rmse(predictions: p, ratings: r) - (2.25 / 3).squareRoot()) < 1e-12)
         #expect(abs(RatingMetrics.mae(predictions: p, ratings: r) - 2.5 / 3) < 1e-12)

@@ -16,7 +16,9 @@ import Testing
     func matchesSort(k: Int) {
         var rng = SplitMix64(seed: UInt64(k))
         let scores = (0..<120).map { _ in Float(rng.nextInt(below: 15)) }
-        let sorted = (0..<scores.count).sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+        let sorted = (0..<scores.count).sorted {
+            scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1
+        }
         #expect(TopK.select(scores, count: k) == sorted.prefix(k).map { Int32($0) })
     }
 }

@@ -121,13 +121,15 @@ public struct BaselinePredictor: RatingModel, Sendable {
         for epoch in 1...configuration.epochs {
             switch configuration.method {
             case .als:
-                Self.alsEpoch(train, mean: mu, userBiases: &bu, itemBiases: &bi,
-                              userPenalty: Double(configuration.userRegularization),
-                              itemPenalty: Double(configuration.itemRegularization))
+                Self.alsEpoch(
+                    train, mean: mu, userBiases: &bu, itemBiases: &bi,
+                    userPenalty: Double(configuration.userRegularization),
+                    itemPenalty: Double(configuration.itemRegularization))
             case .sgd:
-                Self.sgdEpoch(train, mean: mu, userBiases: &bu, itemBiases: &bi,
-                              rate: Double(configuration.learningRate),
-                              penalty: Double(configuration.regularization))
+                Self.sgdEpoch(
+                    train, mean: mu, userBiases: &bu, itemBiases: &bi,
+                    rate: Double(configuration.learningRate),
+                    penalty: Double(configuration.regularization))
             }
             guard bu.allSatisfy(\.isFinite), bi.allSatisfy(\.isFinite) else {
                 throw TrainingError.nonFinite(model: "BaselinePredictor", epoch: epoch)
@@ -161,8 +163,10 @@ public struct BaselinePredictor: RatingModel, Sendable {
         t.users.withUnsafeBufferPointer { us in
             t.items.withUnsafeBufferPointer { its in
                 t.ratings.withUnsafeBufferPointer { rs in
-                    solve(&bi, keys: its, fixed: bu, fixedKeys: us, ratings: rs, mean: mu, penalty: itemPenalty)
-                    solve(&bu, keys: us, fixed: bi, fixedKeys: its, ratings: rs, mean: mu, penalty: userPenalty)
+                    solve(
+                        &bi, keys: its, fixed: bu, fixedKeys: us, ratings: rs, mean: mu, penalty: itemPenalty)
+                    solve(
+                        &bu, keys: us, fixed: bi, fixedKeys: its, ratings: rs, mean: mu, penalty: userPenalty)
                 }
             }
         }

@@ -153,10 +153,12 @@ public struct BiasedMF: RatingModel, Sendable {
             Self.shuffle(&order, using: &rng)
             let squaredError = Self.epoch(
                 train, order: order, mean: mu, step: step, p: &p.storage, q: &q.storage, bu: &bu, bi: &bi)
-            let finite = squaredError.isFinite && p.storage.allSatisfy(\.isFinite)
+            let finite =
+                squaredError.isFinite && p.storage.allSatisfy(\.isFinite)
                 && q.storage.allSatisfy(\.isFinite) && bu.allSatisfy(\.isFinite) && bi.allSatisfy(\.isFinite)
             guard finite else { throw TrainingError.nonFinite(model: "BiasedMF", epoch: epoch) }
-            logger?.debug("BiasedMF epoch \(epoch): training RMSE \((squaredError / Double(train.count)).squareRoot())")
+            logger?.debug(
+                "BiasedMF epoch \(epoch): training RMSE \((squaredError / Double(train.count)).squareRoot())")
         }
         var ku = [Bool](repeating: false, count: train.userCount)
         var ki = [Bool](repeating: false, count: train.itemCount)

@@ -38,7 +38,9 @@ public enum ColdStartPolicy: Sendable, Equatable, Codable, CustomStringConvertib
         case "exclude": self = .exclude
         case let other:
             throw DecodingError.dataCorruptedError(
-                in: s, debugDescription: "unknown cold-start policy '\(other)' (expected baseline, exclude or {\"constant\": 3})")
+                in: s,
+                debugDescription:
+                    "unknown cold-start policy '\(other)' (expected baseline, exclude or {\"constant\": 3})")
         }
     }
 

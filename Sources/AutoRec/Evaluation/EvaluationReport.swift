@@ -80,7 +80,9 @@ public struct ReportFileError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// `out/report.json: cannot write: No such file or directory (help: create the folder first)`.
-    public var description: String { "\(path): cannot write: \(reason) (help: check that the folder exists and is writable)" }
+    public var description: String {
+        "\(path): cannot write: \(reason) (help: check that the folder exists and is writable)"
+    }
 }
 
 /// JSON encoding and atomic writing shared by the report types.
@@ -102,7 +104,8 @@ enum ReportJSON {
 
     static func writeAtomically(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temp = folder.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
             try data.write(to: temp)
         } catch {

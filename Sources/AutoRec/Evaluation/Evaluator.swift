@@ -66,7 +66,8 @@ public struct Evaluator: Sendable, Equatable {
         }
 
         var out = [Float](repeating: .nan, count: test.count)
-        let warm = model.predict(users: warmRows.map { test.users[$0] }, items: warmRows.map { test.items[$0] })
+        let warm = model.predict(
+            users: warmRows.map { test.users[$0] }, items: warmRows.map { test.items[$0] })
         for (j, k) in warmRows.enumerated() { out[k] = warm[j] }
         counts.model = warmRows.count
 
@@ -104,7 +105,9 @@ public struct Evaluator: Sendable, Equatable {
     ///   - test: The ratings to score.
     /// - Returns: RMSE, MAE, count and cold-start counts.
     /// - Throws: Errors of fitting the baseline fallback.
-    public func evaluate<Model: RatingModel>(_ model: Model, train: RatingTable, test: RatingTable) throws -> RatingReport {
+    public func evaluate<Model: RatingModel>(_ model: Model, train: RatingTable, test: RatingTable) throws
+        -> RatingReport
+    {
         try predictions(model, train: train, test: test).report
     }
 }

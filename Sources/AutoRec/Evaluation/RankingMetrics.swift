@@ -122,10 +122,12 @@ extension RankingMetrics {
         precondition(k >= 1, "RankingMetrics: k must be at least 1, got \(k)")
         let users = max(train.userCount, test.userCount)
         let items = itemCount ?? max(train.itemCount, test.itemCount)
-        let seen = CSRMatrix(rows: users, cols: max(items, train.itemCount), rowIndices: train.users,
-                             columnIndices: train.items, values: train.ratings)
-        let held = CSRMatrix(rows: users, cols: max(items, test.itemCount), rowIndices: test.users,
-                             columnIndices: test.items, values: test.ratings)
+        let seen = CSRMatrix(
+            rows: users, cols: max(items, train.itemCount), rowIndices: train.users,
+            columnIndices: train.items, values: train.ratings)
+        let held = CSRMatrix(
+            rows: users, cols: max(items, test.itemCount), rowIndices: test.users,
+            columnIndices: test.items, values: test.ratings)
         let chunks = parallelChunkCount(users, minimumChunk: 16)
         var partials = [Partial](repeating: Partial(), count: chunks)
         partials.withUnsafeMutableBufferPointer { out in
@@ -142,7 +144,8 @@ extension RankingMetrics {
                     let hi = held.rowStart[u + 1]
                     if lo == hi { continue }
                     var relevantCount = 0
-                    for e in lo..<hi where held.values[e] >= relevanceThreshold && Int(held.columns[e]) < items {
+                    for e in lo..<hi
+                    where held.values[e] >= relevanceThreshold && Int(held.columns[e]) < items {
                         relevant[Int(held.columns[e])] = true
                         relevantCount += 1
                     }
@@ -159,7 +162,9 @@ extension RankingMetrics {
                         relevant[Int($0)]
                     }
                     sum.add(m)
-                    for e in lo..<hi where Int(held.columns[e]) < items { relevant[Int(held.columns[e])] = false }
+                    for e in lo..<hi where Int(held.columns[e]) < items {
+                        relevant[Int(held.columns[e])] = false
+                    }
                 }
                 out[chunk] = sum
             }
@@ -202,8 +207,10 @@ extension RankingMetrics {
         var withoutRelevant = 0
 
         mutating func add(_ m: UserRankingMetrics) {
-            merge(Partial(precision: m.precision, recall: m.recall, ndcg: m.ndcg, ap: m.averagePrecision,
-                          hits: m.hit, users: 1))
+            merge(
+                Partial(
+                    precision: m.precision, recall: m.recall, ndcg: m.ndcg, ap: m.averagePrecision,
+                    hits: m.hit, users: 1))
         }
 
         mutating func merge(_ o: Partial) {

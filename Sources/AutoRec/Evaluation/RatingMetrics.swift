@@ -68,7 +68,9 @@ public enum RatingMetrics {
     ///   - scale: When given, each prediction is clipped to the scale's range first.
     /// - Returns: The RMSE, or NaN for empty input.
     /// - Complexity: O(n).
-    public static func rmse(predictions: [Float], ratings: [Float], clippingTo scale: RatingScale? = nil) -> Double {
+    public static func rmse(predictions: [Float], ratings: [Float], clippingTo scale: RatingScale? = nil)
+        -> Double
+    {
         accumulate(predictions, ratings, scale).rmse
     }
 
@@ -80,7 +82,9 @@ public enum RatingMetrics {
     ///   - scale: When given, each prediction is clipped to the scale's range first.
     /// - Returns: The MAE, or NaN for empty input.
     /// - Complexity: O(n).
-    public static func mae(predictions: [Float], ratings: [Float], clippingTo scale: RatingScale? = nil) -> Double {
+    public static func mae(predictions: [Float], ratings: [Float], clippingTo scale: RatingScale? = nil)
+        -> Double
+    {
         accumulate(predictions, ratings, scale).mae
     }
 

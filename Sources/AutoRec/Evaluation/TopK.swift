@@ -41,7 +41,8 @@ public enum TopK {
 
     /// The in-place form: reuses `heap` (left empty) and `out` (replaced by the result).
     static func select(
-        _ scores: UnsafeBufferPointer<Float>, count k: Int, heap: inout Heap<_Candidate>, into out: inout [Int32]
+        _ scores: UnsafeBufferPointer<Float>, count k: Int, heap: inout Heap<_Candidate>,
+        into out: inout [Int32]
     ) {
         out.removeAll(keepingCapacity: true)
         guard k > 0 else { return }
