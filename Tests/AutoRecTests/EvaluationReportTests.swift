@@ -87,3 +87,24 @@ import Testing
         #expect(cv.rmse == MetricSummary(cv.folds.map(\.rmse)))
     }
 }
+
+@Suite struct FitAndEvaluateTests {
+    @Test("fitAndEvaluate fits once and reports test, validation and ranking like the separate calls")
+    func matchesSeparateCalls() throws {
+        let data = Fixtures.generated(users: 20, items: 12, density: 0.7, testShare: 0.3, seed: 17)
+        let configuration = BaselinePredictor.Configuration(method: .sgd)
+        var model = BaselinePredictor(configuration: configuration)
+        let report = try Evaluator().fitAndEvaluate(
+            &model, name: "BaselinePredictor", configuration: configuration, train: data.train,
+            validation: data.test, test: data.test, rankingCutoff: 3, relevanceThreshold: 3)
+        let direct = try Evaluator().evaluate(model, train: data.train, test: data.test)
+        #expect(report.test == direct && report.validation == direct)
+        #expect(
+            report.ranking
+                == RankingMetrics.evaluate(
+                    model, train: data.train, test: data.test, k: 3,
+                    relevanceThreshold: 3))
+        #expect(report.configuration == (try JSONValue(encoding: configuration)) && report.seconds >= 0)
+        #expect(model.userBiases.contains { $0 != 0 })
+    }
+}

@@ -65,9 +65,13 @@ extension Evaluator {
             var model = try makeModel(f)
             try model.fit(fold.train, validation: nil)
             reports.append(try evaluate(model, train: fold.train, test: fold.test))
-            let d = clock.now - start
-            seconds.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            seconds.append((clock.now - start).seconds)
         }
         return CrossValidationReport(folds: reports, seconds: seconds)
     }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
