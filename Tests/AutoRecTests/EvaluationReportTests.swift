@@ -101,7 +101,8 @@ import Testing
         #expect(report.test == direct && report.validation == direct)
         // Another test may change Parallelism.threads meanwhile: sums may differ in the last bit.
         let ranking = try #require(report.ranking)
-        let again = RankingMetrics.evaluate(model, train: data.train, test: data.test, k: 3, relevanceThreshold: 3)
+        let again = RankingMetrics.evaluate(
+            model, train: data.train, test: data.test, k: 3, relevanceThreshold: 3)
         #expect(ranking.users == again.users && ranking.users > 0 && abs(ranking.ndcg - again.ndcg) < 1e-12)
         #expect(report.configuration == (try JSONValue(encoding: configuration)) && report.seconds >= 0)
         #expect(model.userBiases.contains { $0 != 0 })
