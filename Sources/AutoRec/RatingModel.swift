@@ -2,7 +2,7 @@ import RecData
 
 /// A model that learns from a table of ratings and predicts a rating for a (user, item) pair.
 ///
-/// Indices are the dense indices of the training table's ``RecData/IDMap``s. `predict` may be
+/// Indices are the dense indices of the training table's `IDMap`s. `predict` may be
 /// called for any index in range; for a user or item with no training rating the model returns
 /// its own fallback (the evaluator applies the cold-start policy before asking, see
 /// ``ColdStartPolicy``).

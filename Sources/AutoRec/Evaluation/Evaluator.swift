@@ -6,7 +6,7 @@ import RecData
 /// index outside the training maps counts as never seen). Warm ratings are predicted by the
 /// model (one batched ``RatingModel/predict(users:items:)`` call); cold ones follow
 /// ``coldStart``. With ``clip`` on, every prediction is clipped to the training table's
-/// ``RecData/RatingScale`` before the errors are taken.
+/// `RatingScale` before the errors are taken.
 public struct Evaluator: Sendable, Equatable {
     /// What to do with cold ratings; default ``ColdStartPolicy/baseline``.
     public var coldStart: ColdStartPolicy
