@@ -1,5 +1,7 @@
 import AutoRec
 import Foundation
+import RecData
+import RecMath
 import Testing
 
 @Suite struct EvaluationReportTests {
@@ -85,6 +87,19 @@ import Testing
             #expect(cv.folds[f] == (try Evaluator().evaluate(model, train: fold.train, test: fold.test)))
         }
         #expect(cv.rmse == MetricSummary(cv.folds.map(\.rmse)))
+    }
+
+    @Test("RecData's KFold splits give the same report as their (train, test) pairs")
+    func kFold() throws {
+        let table = Fixtures.generated(users: 15, items: 10, density: 0.8, seed: 14).train
+        var rng = SplitMix64(seed: 1)
+        let folds = try KFold(table, folds: 3, using: &rng)
+        let splits = (0..<3).map { folds.split(table, fold: $0) }
+        let bySplits = try Evaluator().crossValidate(splits: splits) { _ in BaselinePredictor() }
+        let byPairs = try Evaluator().crossValidate(folds: splits.map { ($0.train, $0.test) }) { _ in
+            BaselinePredictor()
+        }
+        #expect(bySplits.folds == byPairs.folds && bySplits.folds.map(\.count).reduce(0, +) == table.count)
     }
 }
 

@@ -71,6 +71,21 @@ extension Evaluator {
     }
 }
 
+extension Evaluator {
+    /// Cross-validation over the splits of a splitter such as RecData's `KFold`.
+    ///
+    /// - Parameters:
+    ///   - splits: One `RatingSplit` per fold.
+    ///   - makeModel: Makes the unfitted model for fold `f` (0-based).
+    /// - Returns: Per-fold reports and their mean ± standard deviation.
+    /// - Throws: Errors of `makeModel`, of fitting, or of the baseline fallback.
+    public func crossValidate<Model: RatingModel>(
+        splits: [RatingSplit], makeModel: (_ fold: Int) throws -> Model
+    ) throws -> CrossValidationReport {
+        try crossValidate(folds: splits.map { (train: $0.train, test: $0.test) }, makeModel: makeModel)
+    }
+}
+
 extension Duration {
     /// The duration in seconds as a `Double`.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
