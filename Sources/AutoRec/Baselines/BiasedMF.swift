@@ -144,15 +144,21 @@ public struct BiasedMF: RatingModel, Sendable {
         var bu = [Float](repeating: 0, count: train.userCount)
         var bi = [Float](repeating: 0, count: train.itemCount)
         let mu: Float = c.biased ? Float(train.globalMean) : 0
-        var order = [Int32](unsafeUninitializedCapacity: train.count) { buffer, n in
-            for k in 0..<train.count { buffer[k] = Int32(k) }
+        // The ratings packed as (u, i, r) and shuffled in place each epoch, so the SGD loop reads
+        // them in sequence: gathering three columns through a permutation
+        // made a 100-factor ML-1M fit 5x slower (6.7 s against 1.25 s).
+        var entries = [MFKernel.Entry](unsafeUninitializedCapacity: train.count) { buffer, n in
+            for k in 0..<train.count {
+                buffer[k] = MFKernel.Entry(
+                    user: train.users[k], item: train.items[k], rating: train.ratings[k])
+            }
             n = train.count
         }
         let step = SGDStep(factors: f, rate: c.learningRate, penalty: c.regularization, biased: c.biased)
         for epoch in 1...c.epochs {
-            Self.shuffle(&order, using: &rng)
+            Self.shuffle(&entries, using: &rng)
             let squaredError = Self.epoch(
-                train, order: order, mean: mu, step: step, p: &p.storage, q: &q.storage, bu: &bu, bi: &bi)
+                entries, mean: mu, step: step, p: &p.storage, q: &q.storage, bu: &bu, bi: &bi)
             let finite =
                 squaredError.isFinite && p.storage.allSatisfy(\.isFinite)
                 && q.storage.allSatisfy(\.isFinite) && bu.allSatisfy(\.isFinite) && bi.allSatisfy(\.isFinite)
@@ -226,7 +232,7 @@ public struct BiasedMF: RatingModel, Sendable {
     }
 
     /// Fisher-Yates shuffle driven by `rng.nextInt(below:)`, independent of the standard library's.
-    static func shuffle(_ a: inout [Int32], using rng: inout SplitMix64) {
+    static func shuffle<Element>(_ a: inout [Element], using rng: inout SplitMix64) {
         var k = a.count - 1
         while k > 0 {
             let j = rng.nextInt(below: k + 1)
@@ -243,25 +249,17 @@ public struct BiasedMF: RatingModel, Sendable {
         var biased: Bool
     }
 
-    /// One SGD pass over `train` in `order`; returns Σ e_ui² (before each update), in `Double`.
+    /// One SGD pass over `entries` in their order; returns Σ e_ui² (before each update), in `Double`.
     private static func epoch(
-        _ train: RatingTable, order: [Int32], mean mu: Float, step: SGDStep,
+        _ entries: [MFKernel.Entry], mean mu: Float, step: SGDStep,
         p: inout [Float], q: inout [Float], bu: inout [Float], bi: inout [Float]
     ) -> Double {
-        train.users.withUnsafeBufferPointer { us in
-            train.items.withUnsafeBufferPointer { its in
-                train.ratings.withUnsafeBufferPointer { rs in
-                    order.withUnsafeBufferPointer { ord in
-                        p.withUnsafeMutableBufferPointer { p in
-                            q.withUnsafeMutableBufferPointer { q in
-                                bu.withUnsafeMutableBufferPointer { bu in
-                                    bi.withUnsafeMutableBufferPointer { bi in
-                                        MFKernel.sgdEpoch(
-                                            users: us, items: its, ratings: rs, order: ord, mean: mu,
-                                            step: step, p: p, q: q, bu: bu, bi: bi)
-                                    }
-                                }
-                            }
+        entries.withUnsafeBufferPointer { entries in
+            p.withUnsafeMutableBufferPointer { p in
+                q.withUnsafeMutableBufferPointer { q in
+                    bu.withUnsafeMutableBufferPointer { bu in
+                        bi.withUnsafeMutableBufferPointer { bi in
+                            MFKernel.sgdEpoch(entries, mean: mu, step: step, p: p, q: q, bu: bu, bi: bi)
                         }
                     }
                 }
@@ -272,6 +270,13 @@ public struct BiasedMF: RatingModel, Sendable {
 
 /// The SGD loop of ``BiasedMF``, on raw pointers only.
 enum MFKernel {
+    /// One training rating, packed so a shuffled pass reads memory in sequence.
+    struct Entry {
+        var user: Int32
+        var item: Int32
+        var rating: Float
+    }
+
     @inline(__always)
     static func load(_ x: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(x).loadUnaligned(as: SIMD8<Float>.self)
@@ -332,9 +337,7 @@ enum MFKernel {
     }
 
     static func sgdEpoch(
-        users: UnsafeBufferPointer<Int32>, items: UnsafeBufferPointer<Int32>,
-        ratings: UnsafeBufferPointer<Float>, order: UnsafeBufferPointer<Int32>, mean mu: Float,
-        step: BiasedMF.SGDStep,
+        _ entries: UnsafeBufferPointer<Entry>, mean mu: Float, step: BiasedMF.SGDStep,
         p: UnsafeMutableBufferPointer<Float>, q: UnsafeMutableBufferPointer<Float>,
         bu: UnsafeMutableBufferPointer<Float>, bi: UnsafeMutableBufferPointer<Float>
     ) -> Double {
@@ -344,14 +347,13 @@ enum MFKernel {
         let l = step.penalty
         let biased = step.biased
         var squared = 0.0
-        for k in order {
-            let row = Int(k)
-            let u = Int(users[row])
-            let i = Int(items[row])
+        for entry in entries {
+            let u = Int(entry.user)
+            let i = Int(entry.item)
             // u < users and i < items (the table's maps size p, q, bu, bi), so the rows are in range.
             let pu = pBase + u &* f
             let qi = qBase + i &* f
-            var e = ratings[row] - (mu + dot(pu, qi, f))
+            var e = entry.rating - (mu + dot(pu, qi, f))
             if biased {
                 e -= bu[u] + bi[i]
                 bu[u] += g * (e - l * bu[u])
