@@ -194,7 +194,7 @@ public struct BiasedMF: RatingModel, Sendable {
                 itemFactors.storage.withUnsafeBufferPointer { qi in
                     // u and i are known, so both rows lie inside the (non-empty) storage.
                     guard let p = pu.baseAddress, let q = qi.baseAddress else { return }
-                    r += MFKernel.dot(p + u * f, q + i * f, f)
+                    r += Kernels.dot(p + u * f, q + i * f, f)
                 }
             }
         }
@@ -221,7 +221,7 @@ public struct BiasedMF: RatingModel, Sendable {
                                     continue
                                 }
                                 var r = base + bi[i]
-                                if ku, let p, let q { r += MFKernel.dot(p + u * f, q + i * f, f) }
+                                if ku, let p, let q { r += Kernels.dot(p + u * f, q + i * f, f) }
                                 out[i] = r
                             }
                         }
@@ -268,72 +268,13 @@ public struct BiasedMF: RatingModel, Sendable {
     }
 }
 
-/// The SGD loop of ``BiasedMF``, on raw pointers only.
+/// The SGD loop of ``BiasedMF``, on raw pointers only; the vector work is RecMath's `Kernels`.
 enum MFKernel {
     /// One training rating, packed so a shuffled pass reads memory in sequence.
     struct Entry {
         var user: Int32
         var item: Int32
         var rating: Float
-    }
-
-    @inline(__always)
-    static func load(_ x: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(x).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    static func store(_ v: SIMD8<Float>, _ x: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(x).storeBytes(of: v, as: SIMD8<Float>.self)
-    }
-
-    /// Σ_j a_j b_j over `n` floats with two SIMD8 accumulators and a scalar tail.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var s0 = SIMD8<Float>()
-        var s1 = SIMD8<Float>()
-        var j = 0
-        while j &+ 16 <= n {
-            s0 += load(a + j) * load(b + j)
-            s1 += load(a + j + 8) * load(b + j + 8)
-            j &+= 16
-        }
-        if j &+ 8 <= n {
-            s0 += load(a + j) * load(b + j)
-            j &+= 8
-        }
-        var s = (s0 + s1).sum()
-        while j < n {
-            s += a[j] * b[j]
-            j &+= 1
-        }
-        return s
-    }
-
-    /// p ← p + γ(e q − λ p), q ← q + γ(e p_old − λ q) over `n` floats.
-    @inline(__always)
-    static func update(
-        _ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int,
-        error e: Float, rate g: Float, penalty l: Float
-    ) {
-        let ev = SIMD8<Float>(repeating: e)
-        let gv = SIMD8<Float>(repeating: g)
-        let lv = SIMD8<Float>(repeating: l)
-        var j = 0
-        while j &+ 8 <= n {
-            let pv = load(p + j)
-            let qv = load(q + j)
-            store(pv + gv * (ev * qv - lv * pv), p + j)
-            store(qv + gv * (ev * pv - lv * qv), q + j)
-            j &+= 8
-        }
-        while j < n {
-            let pj = p[j]
-            let qj = q[j]
-            p[j] = pj + g * (e * qj - l * pj)
-            q[j] = qj + g * (e * pj - l * qj)
-            j &+= 1
-        }
     }
 
     static func sgdEpoch(
@@ -353,14 +294,14 @@ enum MFKernel {
             // u < users and i < items (the table's maps size p, q, bu, bi), so the rows are in range.
             let pu = pBase + u &* f
             let qi = qBase + i &* f
-            var e = entry.rating - (mu + dot(pu, qi, f))
+            var e = entry.rating - (mu + Kernels.dot(pu, qi, f))
             if biased {
                 e -= bu[u] + bi[i]
                 bu[u] += g * (e - l * bu[u])
                 bi[i] += g * (e - l * bi[i])
             }
             squared += Double(e * e)
-            update(pu, qi, f, error: e, rate: g, penalty: l)
+            Kernels.factorPairStep(pu, qi, f, error: e, rate: g, penalty: l)
         }
         return squared
     }
