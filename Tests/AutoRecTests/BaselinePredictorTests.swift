@@ -60,7 +60,7 @@ import Testing
         arguments: [(15.0, 10.0, 10), (0.5, 2.0, 3), (0, 0, 1)])
     func alsMatchesReference(regU: Double, regI: Double, epochs: Int) throws {
         // Users 4 and item 3 have no rating: their biases must stay 0 (even with λ = 0).
-        let table = Fixtures.table(Self.tiny, users: 5, items: 4)
+        let table = BaselineFixtures.table(Self.tiny, users: 5, items: 4)
         var model = BaselinePredictor(
             configuration: .init(
                 method: .als, epochs: epochs, userRegularization: Float(regU), itemRegularization: Float(regI)
@@ -76,7 +76,7 @@ import Testing
 
     @Test("SGD matches a plain reference on a tiny table", arguments: [(0.005, 0.02, 20), (0.1, 0.5, 7)])
     func sgdMatchesReference(rate: Double, reg: Double, epochs: Int) throws {
-        let table = Fixtures.table(Self.tiny, users: 4, items: 3)
+        let table = BaselineFixtures.table(Self.tiny, users: 4, items: 3)
         var model = BaselinePredictor(
             configuration: .init(
                 method: .sgd, epochs: epochs, learningRate: Float(rate), regularization: Float(reg)))
@@ -88,7 +88,7 @@ import Testing
 
     @Test("ALS without penalty recovers the biases of exact data r = μ + b_u + b_i")
     func alsRecoversBiases() throws {
-        let data = Fixtures.generated(users: 12, items: 9, density: 1, seed: 3)
+        let data = BaselineFixtures.generated(users: 12, items: 9, density: 1, seed: 3)
         var model = BaselinePredictor(
             configuration: .init(
                 method: .als, epochs: 5, userRegularization: 0, itemRegularization: 0))
@@ -100,7 +100,7 @@ import Testing
 
     @Test("SGD with a tiny penalty recovers the biases of exact data")
     func sgdRecoversBiases() throws {
-        let data = Fixtures.generated(users: 12, items: 9, density: 1, seed: 4)
+        let data = BaselineFixtures.generated(users: 12, items: 9, density: 1, seed: 4)
         var model = BaselinePredictor(
             configuration: .init(
                 method: .sgd, epochs: 300, learningRate: 0.05, regularization: 1e-4))
@@ -121,7 +121,7 @@ import Testing
 
     @Test("an unknown user or item contributes bias 0")
     func unknownEntities() throws {
-        let table = Fixtures.table(Self.tiny, users: 4, items: 3)
+        let table = BaselineFixtures.table(Self.tiny, users: 4, items: 3)
         var model = BaselinePredictor()
         try model.fit(table, validation: nil)
         #expect(model.predict(user: 99, item: 0) == model.mean + model.itemBiases[0])
@@ -155,7 +155,7 @@ import Testing
     func empty() {
         var model = BaselinePredictor()
         #expect(throws: TrainingError.emptyTrainingSet(model: "BaselinePredictor")) {
-            try model.fit(Fixtures.table([], users: 2, items: 2), validation: nil)
+            try model.fit(BaselineFixtures.table([], users: 2, items: 2), validation: nil)
         }
     }
 
@@ -163,7 +163,7 @@ import Testing
     func diverges() {
         var model = BaselinePredictor(configuration: .init(method: .sgd, epochs: 50, learningRate: 1e6))
         #expect(throws: TrainingError.self) {
-            try model.fit(Fixtures.table(Self.tiny, users: 4, items: 3), validation: nil)
+            try model.fit(BaselineFixtures.table(Self.tiny, users: 4, items: 3), validation: nil)
         }
     }
 }
@@ -172,7 +172,7 @@ import Testing
     @Test("predicts the mean training rating everywhere")
     func mean() throws {
         var model = GlobalMean()
-        try model.fit(Fixtures.table(BaselinePredictorTests.tiny, users: 4, items: 3), validation: nil)
+        try model.fit(BaselineFixtures.table(BaselinePredictorTests.tiny, users: 4, items: 3), validation: nil)
         #expect(abs(model.predict(user: 0, item: 0) - 28.0 / 9) < 1e-6)
         var row = [Float](repeating: 0, count: 3)
         model.scores(forUser: 7, into: &row)

@@ -15,7 +15,7 @@ import Testing
 
     @Test("beats BaselinePredictor on generated rank-2 data")
     func beatsBaseline() throws {
-        let data = Fixtures.generated(users: 40, items: 30, density: 0.6, testShare: 0.2, rank: 2, seed: 5)
+        let data = BaselineFixtures.generated(users: 40, items: 30, density: 0.6, testShare: 0.2, rank: 2, seed: 5)
         var mf = BiasedMF(configuration: Self.small)
         try mf.fit(data.train, validation: nil)
         var baseline = BaselinePredictor()
@@ -32,7 +32,7 @@ import Testing
             "biased", "seed",
         ])
     func hyperparameters(field: String) throws {
-        let data = Fixtures.generated(users: 10, items: 8, density: 0.7, rank: 2, seed: 6)
+        let data = BaselineFixtures.generated(users: 10, items: 8, density: 0.7, rank: 2, seed: 6)
         var changed = Self.small
         switch field {
         case "factors": changed.factors = 3
@@ -55,7 +55,7 @@ import Testing
 
     @Test("the same seed gives the same numbers at 1 and 2 threads", arguments: [1, 2])
     func deterministic(threads: Int) throws {
-        let data = Fixtures.generated(users: 12, items: 10, density: 0.5, rank: 2, seed: 7)
+        let data = BaselineFixtures.generated(users: 12, items: 10, density: 0.5, rank: 2, seed: 7)
         var reference = BiasedMF(configuration: Self.small)
         try reference.fit(data.train, validation: nil)
         let saved = Parallelism.threads
@@ -78,7 +78,7 @@ import Testing
     func matchesReference(factors: Int) throws {
         // One rating, so the shuffle cannot reorder anything; the initial factors come from the
         // fitted model's generator, replayed here.
-        let table = Fixtures.table([(0, 0, 4)], users: 1, items: 1)
+        let table = BaselineFixtures.table([(0, 0, 4)], users: 1, items: 1)
         let c = BiasedMF.Configuration(
             factors: factors, epochs: 1, learningRate: 0.1, regularization: 0.05, seed: 3)
         var model = BiasedMF(configuration: c)
@@ -105,7 +105,7 @@ import Testing
 
     @Test("a new user gets μ + b_i, a new item μ + b_u, both μ; scores agree with predict")
     func coldEntities() throws {
-        let table = Fixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4)], users: 3, items: 3)
+        let table = BaselineFixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4)], users: 3, items: 3)
         var model = BiasedMF(configuration: Self.small)
         try model.fit(table, validation: nil)
         #expect(model.predict(user: 2, item: 0) == model.mean + model.itemBiases[0])
@@ -129,7 +129,7 @@ import Testing
             try BiasedMF.Configuration(initialMean: .infinity).validate()
         }
         var model = BiasedMF(configuration: .init(factors: 2, epochs: 30, learningRate: 50))
-        let data = Fixtures.generated(users: 5, items: 5, density: 1, seed: 8)
+        let data = BaselineFixtures.generated(users: 5, items: 5, density: 1, seed: 8)
         #expect(throws: TrainingError.self) { try model.fit(data.train, validation: nil) }
     }
 }

@@ -67,7 +67,7 @@ import Testing
 
     @Test("each fold gets a fresh model, its report equals a direct evaluation")
     func folds() throws {
-        let data = Fixtures.generated(users: 15, items: 10, density: 0.8, seed: 13)
+        let data = BaselineFixtures.generated(users: 15, items: 10, density: 0.8, seed: 13)
         let table = data.train
         let folds = (0..<3).map { f in
             (
@@ -91,7 +91,7 @@ import Testing
 
     @Test("RecData's KFold splits give the same report as their (train, test) pairs")
     func kFold() throws {
-        let table = Fixtures.generated(users: 15, items: 10, density: 0.8, seed: 14).train
+        let table = BaselineFixtures.generated(users: 15, items: 10, density: 0.8, seed: 14).train
         var rng = SplitMix64(seed: 1)
         let folds = try KFold(table, folds: 3, using: &rng)
         let splits = (0..<3).map { folds.split(table, fold: $0) }
@@ -106,7 +106,7 @@ import Testing
 @Suite struct FitAndEvaluateTests {
     @Test("fitAndEvaluate fits once and reports test, validation and ranking like the separate calls")
     func matchesSeparateCalls() throws {
-        let data = Fixtures.generated(users: 20, items: 12, density: 0.7, testShare: 0.3, seed: 17)
+        let data = BaselineFixtures.generated(users: 20, items: 12, density: 0.7, testShare: 0.3, seed: 17)
         let configuration = BaselinePredictor.Configuration(method: .sgd)
         var model = BaselinePredictor(configuration: configuration)
         let report = try Evaluator().fitAndEvaluate(

@@ -12,9 +12,9 @@ struct FixedModel: RatingModel {
 
 @Suite struct EvaluatorTests {
     // Users 0, 1 and items 0, 1 have training ratings; user 2 and item 2 only appear in the test.
-    static let train = Fixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4), (1, 1, 2)], users: 3, items: 3)
+    static let train = BaselineFixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4), (1, 1, 2)], users: 3, items: 3)
     // Warm (0, 0); new user (2, 0); new item (0, 2), (1, 2); both new (2, 2).
-    static let test = Fixtures.table(
+    static let test = BaselineFixtures.table(
         [(0, 0, 4), (2, 0, 5), (0, 2, 1), (1, 2, 3), (2, 2, 2)], users: 3, items: 3)
 
     @Test("the baseline policy scores cold ratings with μ + b_i, μ + b_u, μ")
@@ -60,7 +60,7 @@ struct FixedModel: RatingModel {
 
     @Test("predictions are clipped to the training scale unless clipping is off")
     func clipping() throws {
-        let warm = Fixtures.table([(0, 0, 4), (1, 1, 2)], users: 3, items: 3)
+        let warm = BaselineFixtures.table([(0, 0, 4), (1, 1, 2)], users: 3, items: 3)
         let on = try Evaluator().evaluate(FixedModel(value: 7), train: Self.train, test: warm)
         let off = try Evaluator(clip: false).evaluate(FixedModel(value: 7), train: Self.train, test: warm)
         // Clipped to 5: errors 1, 3. Unclipped: 3, 5.
@@ -70,7 +70,7 @@ struct FixedModel: RatingModel {
 
     @Test("with no cold ratings the baseline is never needed, even for an empty training set")
     func noColdRatings() throws {
-        let empty = Fixtures.table([], users: 1, items: 1)
+        let empty = BaselineFixtures.table([], users: 1, items: 1)
         let report = try Evaluator().evaluate(FixedModel(value: 3), train: empty, test: empty)
         #expect(report.count == 0 && report.rmse.isNaN && report.coldStart == ColdStartCounts())
     }

@@ -37,9 +37,9 @@ import Testing
 
     @Test("training items are excluded, ties break by index, users without relevant items are counted apart")
     func tableValues() {
-        let train = Fixtures.table([(0, 0, 5), (1, 3, 5), (2, 1, 3)], users: 3, items: 4)
+        let train = BaselineFixtures.table([(0, 0, 5), (1, 3, 5), (2, 1, 3)], users: 3, items: 4)
         // User 0: item 1 relevant, item 2 not; user 1: item 2 relevant; user 2: nothing ≥ 4.
-        let test = Fixtures.table([(0, 1, 5), (0, 2, 2), (1, 2, 4), (2, 0, 3)], users: 3, items: 4)
+        let test = BaselineFixtures.table([(0, 1, 5), (0, 2, 2), (1, 2, 4), (2, 0, 3)], users: 3, items: 4)
         let scores: [[Float]] = [
             [9, 1, 5, 3],  // item 0 excluded → 2, 3, 1: relevant item 1 is third
             [1, 2, 2, 10],  // item 3 excluded → tie 1, 2 → 1 first, relevant item 2 second
@@ -56,8 +56,8 @@ import Testing
 
     @Test("the relevance threshold decides which test ratings count", arguments: [3.0, 4.5])
     func threshold(value: Float) {
-        let train = Fixtures.table([(0, 0, 5)], users: 1, items: 3)
-        let test = Fixtures.table([(0, 1, 4), (0, 2, 3)], users: 1, items: 3)
+        let train = BaselineFixtures.table([(0, 0, 5)], users: 1, items: 3)
+        let test = BaselineFixtures.table([(0, 1, 4), (0, 2, 3)], users: 1, items: 3)
         let m = RankingMetrics.evaluate(train: train, test: test, k: 1, relevanceThreshold: value) { _, s in
             s = [0, 1, 2]
         }
@@ -68,7 +68,7 @@ import Testing
 
     @Test("1 and 2 threads give the same metrics")
     func threads() throws {
-        let data = Fixtures.generated(users: 70, items: 25, density: 0.5, testShare: 0.3, rank: 2, seed: 9)
+        let data = BaselineFixtures.generated(users: 70, items: 25, density: 0.5, testShare: 0.3, rank: 2, seed: 9)
         var model = BaselinePredictor()
         try model.fit(data.train, validation: nil)
         let saved = Parallelism.threads
@@ -103,11 +103,11 @@ import Testing
                 }
             }
         }
-        let trainTable = Fixtures.table(train, users: n, items: n)
+        let trainTable = BaselineFixtures.table(train, users: n, items: n)
         var model = BiasedMF(configuration: .init(factors: 4, epochs: 60, learningRate: 0.03, seed: 2))
         try model.fit(trainTable, validation: nil)
         let m = RankingMetrics.evaluate(
-            model, train: trainTable, test: Fixtures.table(test, users: n, items: n), k: 1)
+            model, train: trainTable, test: BaselineFixtures.table(test, users: n, items: n), k: 1)
         #expect(m.users == n && m.hitRate >= 0.9, "hit rate @1 \(m.hitRate)")
     }
 }

@@ -2,7 +2,7 @@ import RecData
 import RecMath
 
 /// Small generated rating tables for the AutoRec tests.
-enum Fixtures {
+enum BaselineFixtures {
     /// A table over `users` × `items` indices (raw ids "u0", "i0", …) holding `triples`.
     static func table(
         _ triples: [(user: Int, item: Int, rating: Float)], users: Int, items: Int,
