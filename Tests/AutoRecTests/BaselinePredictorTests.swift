@@ -172,7 +172,8 @@ import Testing
     @Test("predicts the mean training rating everywhere")
     func mean() throws {
         var model = GlobalMean()
-        try model.fit(BaselineFixtures.table(BaselinePredictorTests.tiny, users: 4, items: 3), validation: nil)
+        try model.fit(
+            BaselineFixtures.table(BaselinePredictorTests.tiny, users: 4, items: 3), validation: nil)
         #expect(abs(model.predict(user: 0, item: 0) - 28.0 / 9) < 1e-6)
         var row = [Float](repeating: 0, count: 3)
         model.scores(forUser: 7, into: &row)

@@ -15,7 +15,8 @@ import Testing
 
     @Test("beats BaselinePredictor on generated rank-2 data")
     func beatsBaseline() throws {
-        let data = BaselineFixtures.generated(users: 40, items: 30, density: 0.6, testShare: 0.2, rank: 2, seed: 5)
+        let data = BaselineFixtures.generated(
+            users: 40, items: 30, density: 0.6, testShare: 0.2, rank: 2, seed: 5)
         var mf = BiasedMF(configuration: Self.small)
         try mf.fit(data.train, validation: nil)
         var baseline = BaselinePredictor()

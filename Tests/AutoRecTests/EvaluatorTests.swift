@@ -12,7 +12,8 @@ struct FixedModel: RatingModel {
 
 @Suite struct EvaluatorTests {
     // Users 0, 1 and items 0, 1 have training ratings; user 2 and item 2 only appear in the test.
-    static let train = BaselineFixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4), (1, 1, 2)], users: 3, items: 3)
+    static let train = BaselineFixtures.table(
+        [(0, 0, 5), (0, 1, 3), (1, 0, 4), (1, 1, 2)], users: 3, items: 3)
     // Warm (0, 0); new user (2, 0); new item (0, 2), (1, 2); both new (2, 2).
     static let test = BaselineFixtures.table(
         [(0, 0, 4), (2, 0, 5), (0, 2, 1), (1, 2, 3), (2, 2, 2)], users: 3, items: 3)

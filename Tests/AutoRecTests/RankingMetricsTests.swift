@@ -68,7 +68,8 @@ import Testing
 
     @Test("1 and 2 threads give the same metrics")
     func threads() throws {
-        let data = BaselineFixtures.generated(users: 70, items: 25, density: 0.5, testShare: 0.3, rank: 2, seed: 9)
+        let data = BaselineFixtures.generated(
+            users: 70, items: 25, density: 0.5, testShare: 0.3, rank: 2, seed: 9)
         var model = BaselinePredictor()
         try model.fit(data.train, validation: nil)
         let saved = Parallelism.threads
