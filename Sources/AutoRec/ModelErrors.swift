@@ -41,7 +41,8 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .nonFinite(model, epoch):
-            "\(model): weights became NaN or infinite in epoch \(epoch) (help: lower the learning rate)"
+            "\(model): the loss or the weights became NaN or infinite in epoch \(epoch) "
+                + "(help: lower the learning rate, raise the L2 penalty, or switch to the L-BFGS optimizer)"
         case let .emptyTrainingSet(model):
             "\(model): the training set has no ratings (help: check the split and the input file)"
         }
