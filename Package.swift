@@ -66,7 +66,11 @@ let package = Package(
             dependencies: ["RecData", "RecMath", "RecTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "AutoRecTests", dependencies: ["AutoRec", "RecData", "RecMath", "RecTestSupport"]),
+        .testTarget(
+            name: "AutoRecTests",
+            dependencies: ["AutoRec", "RecData", "RecMath", "RecTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "AutoRecCLITests",
             dependencies: ["autorec", "AutoRec", "RecData", "RecTestSupport",
