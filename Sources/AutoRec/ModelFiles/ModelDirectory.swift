@@ -277,7 +277,9 @@ func describe(_ error: any Error) -> String {
         let at = context.codingPath.isEmpty ? "" : " in \(keyPath(context.codingPath))"
         return "missing key '\(key.stringValue)'\(at)"
     case let DecodingError.typeMismatch(type, context):
-        return "\(keyPath(context.codingPath)): expected \(type)"
+        let name = "\(type)"
+        let expected = name.hasPrefix("Dictionary<") ? "an object" : name.hasPrefix("Array<") ? "an array" : name
+        return "\(keyPath(context.codingPath)): expected \(expected)"
     case let DecodingError.valueNotFound(type, context):
         return "\(keyPath(context.codingPath)): expected \(type), found null"
     case let DecodingError.dataCorrupted(context):
