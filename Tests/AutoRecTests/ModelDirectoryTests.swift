@@ -19,14 +19,16 @@ import Testing
         var epochs: Int
     }
 
-    static let description = Description(formatVersion: 1, kind: "I-AutoRec", hiddenUnits: 2,
-                                          itemIDs: ["10", "7", "x"], url: "a/b")
+    static let description = Description(
+        formatVersion: 1, kind: "I-AutoRec", hiddenUnits: 2,
+        itemIDs: ["10", "7", "x"], url: "a/b")
 
     static func weights(_ value: Float) -> SafeTensorsFile {
-        SafeTensorsFile(tensors: [
-            "encoder.weight": Tensor(shape: [2, 3], values: [value, 2, 3, 4, 5, 6]),
-            "encoder.bias": Tensor([0, value]),
-        ], metadata: ["format": "autorec"])
+        SafeTensorsFile(
+            tensors: [
+                "encoder.weight": Tensor(shape: [2, 3], values: [value, 2, 3, 4, 5, 6]),
+                "encoder.bias": Tensor([0, value]),
+            ], metadata: ["format": "autorec"])
     }
 
     @Test("saved weights, model and report load back; model.json is pretty-printed with sorted keys")
@@ -40,23 +42,25 @@ import Testing
         #expect(try dir.loadModel(Description.self, supportedFormatVersion: 1) == Self.description)
         #expect(try dir.loadReport(Report.self) == Report(rmse: 0.83, epochs: 9))
         let text = String(decoding: try dir.loadModelJSON(), as: UTF8.self)
-        #expect(text == """
-            {
-              "formatVersion" : 1,
-              "hiddenUnits" : 2,
-              "itemIDs" : [
-                "10",
-                "7",
-                "x"
-              ],
-              "kind" : "I-AutoRec",
-              "url" : "a/b"
-            }
+        #expect(
+            text == """
+                {
+                  "formatVersion" : 1,
+                  "hiddenUnits" : 2,
+                  "itemIDs" : [
+                    "10",
+                    "7",
+                    "x"
+                  ],
+                  "kind" : "I-AutoRec",
+                  "url" : "a/b"
+                }
 
-            """)
+                """)
         #expect(try folder.contents() == ["model"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-            == ["model.json", "report.json", "weights.safetensors"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                == ["model.json", "report.json", "weights.safetensors"])
     }
 
     @Test("a model saved without a report loads with report nil; raw JSON can be saved as given")
@@ -102,7 +106,9 @@ import Testing
         // model.json is written into the temporary folder, then the weights fail.
         var bad = Self.weights(2)
         bad.tensors["__metadata__"] = Tensor([1])
-        let error = #expect(throws: ModelFileError.self) { try dir.save(weights: bad, model: Self.description) }
+        let error = #expect(throws: ModelFileError.self) {
+            try dir.save(weights: bad, model: Self.description)
+        }
         guard case let .reservedName(path, tensor) = error else {
             Issue.record("expected reservedName, got \(String(describing: error))")
             return
@@ -124,36 +130,51 @@ import Testing
     @Test("a folder that is not a model, or a file, is never replaced")
     func refusesForeignPaths() throws {
         let folder = try TemporaryFolder()
-        try FileManager.default.createDirectory(atPath: folder.file("photos"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: folder.file("photos"), withIntermediateDirectories: false)
         try Data("keep".utf8).write(to: URL(fileURLWithPath: folder.file("photos/cat.jpg")))
         try Data("keep".utf8).write(to: URL(fileURLWithPath: folder.file("notes.txt")))
 
         let photos = ModelDirectory(folder.file("photos"))
-        let error = #expect(throws: ModelFileError.self) { try photos.save(weights: Self.weights(1), model: Self.description) }
-        #expect(error?.description == "\(photos.path): not a model directory: the folder exists and holds neither "
-            + "model.json nor weights.safetensors; refusing to replace it (choose a new path)")
+        let error = #expect(throws: ModelFileError.self) {
+            try photos.save(weights: Self.weights(1), model: Self.description)
+        }
+        #expect(
+            error?.description
+                == "\(photos.path): not a model directory: the folder exists and holds neither "
+                + "model.json nor weights.safetensors; refusing to replace it (choose a new path)")
         let notes = ModelDirectory(folder.file("notes.txt"))
-        #expect(throws: ModelFileError.notAModelDirectory(
-            path: notes.path, reason: "it exists and is not a folder; refusing to replace it")) {
+        #expect(
+            throws: ModelFileError.notAModelDirectory(
+                path: notes.path, reason: "it exists and is not a folder; refusing to replace it")
+        ) {
             try notes.save(weights: Self.weights(1), model: Self.description)
         }
         #expect(try folder.contents() == ["notes.txt", "photos"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: photos.path) == ["cat.jpg"])
     }
 
-    @Test("formatVersion up to the supported one loads; a newer or missing one is refused", arguments: [
-        (#"{"formatVersion": 1}"#, 2, nil),
-        (#"{"formatVersion": 2}"#, 2, nil),
-        (#"{"formatVersion": 3, "renamed": true}"#, 2,
-         "formatVersion 3 is newer than this build supports (2); upgrade autorec to load it"),
-        (#"{"hiddenUnits": 3}"#, 2, "no integer 'formatVersion' field (not a model.json written by autorec?)"),
-        (#"{"formatVersion": "2"}"#, 2, "formatVersion: expected Int"),
-        (#"[1, 2]"#, 2, "top level: expected an object"),
-    ] as [(String, Int, String?)])
+    @Test(
+        "formatVersion up to the supported one loads; a newer or missing one is refused",
+        arguments: [
+            (#"{"formatVersion": 1}"#, 2, nil),
+            (#"{"formatVersion": 2}"#, 2, nil),
+            (
+                #"{"formatVersion": 3, "renamed": true}"#, 2,
+                "formatVersion 3 is newer than this build supports (2); upgrade autorec to load it"
+            ),
+            (
+                #"{"hiddenUnits": 3}"#, 2,
+                "no integer 'formatVersion' field (not a model.json written by autorec?)"
+            ),
+            (#"{"formatVersion": "2"}"#, 2, "formatVersion: expected Int"),
+            (#"[1, 2]"#, 2, "top level: expected an object"),
+        ] as [(String, Int, String?)])
     func formatVersion(json: String, supported: Int, message: String?) throws {
         do {
-            let found = try ModelDirectory.checkFormatVersion(of: Data(json.utf8), supported: supported,
-                                                              path: "m/model.json")
+            let found = try ModelDirectory.checkFormatVersion(
+                of: Data(json.utf8), supported: supported,
+                path: "m/model.json")
             #expect(message == nil && found <= supported)
         } catch {
             #expect(error.description == message.map { "m/model.json: \($0)" })
@@ -165,11 +186,14 @@ import Testing
         let folder = try TemporaryFolder()
         let dir = ModelDirectory(folder.file("model"))
         try dir.save(weights: Self.weights(1), modelJSON: Data(#"{"formatVersion": 9}"#.utf8))
-        #expect(throws: ModelFileError.unsupportedFormatVersion(path: dir.modelPath, found: 9, supported: 1)) {
+        #expect(throws: ModelFileError.unsupportedFormatVersion(path: dir.modelPath, found: 9, supported: 1))
+        {
             try dir.loadModel(Description.self, supportedFormatVersion: 1)
         }
         try dir.save(weights: Self.weights(1), modelJSON: Data(#"{"formatVersion": 1, "kind": "U"}"#.utf8))
-        let error = #expect(throws: ModelFileError.self) { try dir.loadModel(Description.self, supportedFormatVersion: 1) }
+        let error = #expect(throws: ModelFileError.self) {
+            try dir.loadModel(Description.self, supportedFormatVersion: 1)
+        }
         #expect(error?.description == "\(dir.modelPath): missing key 'hiddenUnits'")
     }
 
@@ -180,9 +204,12 @@ import Testing
         #expect(throws: ModelFileError.notAModelDirectory(path: dir.path, reason: "no such folder")) {
             try dir.loadWeights()
         }
-        try FileManager.default.createDirectory(atPath: folder.file("model.old-0badf00d"), withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: folder.file("model.old-0badf00d"), withIntermediateDirectories: false)
         let error = #expect(throws: ModelFileError.self) { try dir.loadModelJSON() }
-        #expect(error?.description == "\(dir.path): not a model directory: no such folder (a save was interrupted; "
-            + "the previous model is in \(dir.path).old-0badf00d: rename it to \(dir.path))")
+        #expect(
+            error?.description
+                == "\(dir.path): not a model directory: no such folder (a save was interrupted; "
+                + "the previous model is in \(dir.path).old-0badf00d: rename it to \(dir.path))")
     }
 }

@@ -68,10 +68,12 @@ import Testing
             metadata: ["k": "v"])
         try file.write(to: folder.file("x.safetensors"))
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.file("x.safetensors"))))
-        let json = #"{"__metadata__":{"k":"v"},"a":{"dtype":"I32","shape":[1,2],"data_offsets":[0,8]},"#
+        let json =
+            #"{"__metadata__":{"k":"v"},"a":{"dtype":"I32","shape":[1,2],"data_offsets":[0,8]},"#
             + #""b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
         let header = Array(json.utf8) + [UInt8](repeating: 0x20, count: (8 - json.utf8.count % 8) % 8)
-        let expected = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
+        let expected =
+            withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
             + [1, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF] + [0, 0, 0, 0x40]
         #expect(bytes == expected)
     }
@@ -98,15 +100,22 @@ import Testing
     /// ```
     @Test("a file written by Python's safetensors reads correctly")
     func pythonFixture() throws {
-        let url = try #require(Bundle.module.url(forResource: "python", withExtension: "safetensors",
-                                                 subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(
+                forResource: "python", withExtension: "safetensors",
+                subdirectory: "Fixtures"))
         let file = try SafeTensorsFile(contentsOf: url.path)
         #expect(file.metadata == ["made by": "python"])
-        #expect(file.tensors.keys.sorted() == ["counts", "empty", "encoder.bias", "encoder.weight", "ids", "scale"])
+        #expect(
+            file.tensors.keys.sorted() == [
+                "counts", "empty", "encoder.bias", "encoder.weight", "ids", "scale",
+            ])
         let w = try file.matrix("encoder.weight", rows: 2, cols: 3)
-        #expect(w.storage.map(\.bitPattern)
-            == ([1.5, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude] as [Float])
-            .map(\.bitPattern))
+        #expect(
+            w.storage.map(\.bitPattern)
+                == ([1.5, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+                as [Float])
+                .map(\.bitPattern))
         #expect(try file.floats("encoder.bias", shape: [2]) == [0, 0.25])
         #expect(try file.floats("empty", shape: [0, 3]) == [])
         #expect(try file.tensor("scale") == Tensor(shape: [], elements: .float64([2.5])))
@@ -120,19 +129,28 @@ import Testing
         let path = folder.file("w.safetensors")
         try Self.sample().write(to: path)
         let file = try SafeTensorsFile(contentsOf: path)
-        #expect(throws: ModelFileError.wrongShape(path: path, tensor: "encoder.weight", expected: [7, 3], found: [3, 7])) {
+        #expect(
+            throws: ModelFileError.wrongShape(
+                path: path, tensor: "encoder.weight", expected: [7, 3], found: [3, 7])
+        ) {
             try file.matrix("encoder.weight", rows: 7, cols: 3)
         }
-        #expect(throws: ModelFileError.wrongDType(path: path, tensor: "int32", expected: "F32", found: "I32")) {
+        #expect(throws: ModelFileError.wrongDType(path: path, tensor: "int32", expected: "F32", found: "I32"))
+        {
             try file.floats("int32", shape: [3])
         }
         let missing = #expect(throws: ModelFileError.self) { try file.tensor("decoder.weight") }
-        #expect(missing?.description.hasPrefix("\(path): no tensor named 'decoder.weight' (the file has: double, empty,") == true)
-        #expect(ModelFileError.wrongShape(path: "m", tensor: "b", expected: [2], found: [3]).description
-            == "m: tensor 'b' has shape [3], expected [2] (weights and model.json do not belong together?)")
+        #expect(
+            missing?.description.hasPrefix(
+                "\(path): no tensor named 'decoder.weight' (the file has: double, empty,") == true)
+        #expect(
+            ModelFileError.wrongShape(path: "m", tensor: "b", expected: [2], found: [3]).description
+                == "m: tensor 'b' has shape [3], expected [2] (weights and model.json do not belong together?)"
+        )
     }
 
-    @Test("a reserved or empty tensor name is refused and nothing is written", arguments: ["__metadata__", ""])
+    @Test(
+        "a reserved or empty tensor name is refused and nothing is written", arguments: ["__metadata__", ""])
     func reservedName(name: String) throws {
         let folder = try TemporaryFolder()
         let path = folder.file("w.safetensors")
@@ -167,86 +185,124 @@ import Testing
             + Array(header.utf8) + data
     }
 
-    static func entry(_ name: String, _ dtype: String = "F32", _ shape: [Int], _ begin: Int, _ end: Int) -> String {
+    static func entry(_ name: String, _ dtype: String = "F32", _ shape: [Int], _ begin: Int, _ end: Int)
+        -> String
+    {
         #""\#(name)":{"dtype":"\#(dtype)","shape":\#(shape),"data_offsets":[\#(begin),\#(end)]}"#
     }
 
     static let corruptions: [Corruption] = [
-        Corruption(name: "too short", bytes: [1, 0, 0], error: { .tooShort(path: $0, size: 3) },
-                   message: "F: file is 3 bytes, too short for the 8-byte header length (not a safetensors file?)"),
-        Corruption(name: "header length beyond the file", bytes: file("{}", length: 100),
-                   error: { .headerBeyondFile(path: $0, headerLength: 100, fileSize: 10) },
-                   message: "F: header length 100 runs past the end of the file (10 bytes, so at most 2 bytes "
-                       + "of header) (truncated file, or not a safetensors file?)"),
-        Corruption(name: "absurd header length", bytes: file("{}", length: 1 << 40),
-                   error: { .headerTooLarge(path: $0, headerLength: 1 << 40) },
-                   message: "F: header length 1099511627776 exceeds the limit of 100000000 bytes "
-                       + "(not a safetensors file?)"),
-        Corruption(name: "header not UTF-8", bytes: file("{}") + [0xFF],
-                   error: { .headerNotUTF8(path: $0) }, message: "F: header is not valid UTF-8 (not a safetensors file?)")
-            .withLength(3),
-        Corruption(name: "garbage JSON", bytes: file("{\"a\": [0, 4}", data: [0, 0, 0, 0]),
-                   error: { .headerNotJSON(path: $0) }, message: "F: header is not a JSON object (not a safetensors file?)"),
-        Corruption(name: "JSON but not an object", bytes: file("[1, 2]"),
-                   error: { .headerNotJSON(path: $0) }, message: "F: header is not a JSON object (not a safetensors file?)"),
-        Corruption(name: "unknown dtype", bytes: file("{\(entry("w", "BF16", [2], 0, 4))}", data: [0, 0, 0, 0]),
-                   error: { .unsupportedDType(path: $0, tensor: "w", dtype: "BF16") },
-                   message: "F: tensor 'w' has dtype 'BF16', which this reader does not handle "
-                       + "(supported: F32, F64, I32, I64)"),
-        Corruption(name: "shape not matching offsets",
-                   bytes: file("{\(entry("w", "F32", [2, 3], 0, 20))}", data: .init(repeating: 0, count: 20)),
-                   error: { .sizeMismatch(path: $0, tensor: "w", dtype: "F32", shape: [2, 3], byteCount: 20) },
-                   message: "F: tensor 'w' has shape [2, 3] of F32 (24 bytes), but its data_offsets span 20 bytes"),
-        Corruption(name: "offsets ending before they begin",
-                   bytes: file("{\(entry("w", "F32", [0], 8, 4))}", data: .init(repeating: 0, count: 8)),
-                   error: { .malformedEntry(path: $0, tensor: "w", problem: "data_offsets [8, 4] end before they begin") },
-                   message: "F: header entry 'w': data_offsets [8, 4] end before they begin"),
-        Corruption(name: "overlapping tensors",
-                   bytes: file("{\(entry("a", "F32", [2], 0, 8)),\(entry("b", "F32", [2], 4, 12))}",
-                               data: .init(repeating: 0, count: 12)),
-                   error: { .misplacedTensor(path: $0, tensor: "b", begin: 4, expected: 8, previous: "a") },
-                   message: "F: tensor 'b' starts at data byte 4, but the previous tensor 'a' ends at 8 (overlapping tensors)"),
-        Corruption(name: "hole between tensors",
-                   bytes: file("{\(entry("b", "F32", [2], 12, 20)),\(entry("a", "F32", [2], 0, 8))}",
-                               data: .init(repeating: 0, count: 20)),
-                   error: { .misplacedTensor(path: $0, tensor: "b", begin: 12, expected: 8, previous: "a") },
-                   message: "F: tensor 'b' starts at data byte 12, but the previous tensor 'a' ends at 8 (4-byte hole)"),
-        Corruption(name: "hole before the first tensor",
-                   bytes: file("{\(entry("a", "I64", [1], 8, 16))}", data: .init(repeating: 0, count: 16)),
-                   error: { .misplacedTensor(path: $0, tensor: "a", begin: 8, expected: 0, previous: nil) },
-                   message: "F: tensor 'a' starts at data byte 8, but the data section starts at 0 (8-byte hole)"),
-        Corruption(name: "tensor outside the data",
-                   bytes: file("{\(entry("a", "F64", [2], 0, 16))}", data: .init(repeating: 0, count: 12)),
-                   error: { .tensorOutsideData(path: $0, tensor: "a", end: 16, dataSize: 12) },
-                   message: "F: tensor 'a' ends at data byte 16, but the data section has only 12 bytes (truncated file?)"),
-        Corruption(name: "trailing bytes",
-                   bytes: file("{\(entry("a", "F32", [1], 0, 4))}", data: .init(repeating: 0, count: 7)),
-                   error: { .trailingBytes(path: $0, count: 3) },
-                   message: "F: 3 trailing bytes after the last tensor (corrupt or not a safetensors file?)"),
-        Corruption(name: "missing dtype", bytes: file(#"{"a":{"shape":[],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
-                   error: { .malformedEntry(path: $0, tensor: "a", problem: "missing 'dtype'") },
-                   message: "F: header entry 'a': missing 'dtype'"),
-        Corruption(name: "negative dimension",
-                   bytes: file(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
-                   error: {
-                       .malformedEntry(path: $0, tensor: "a",
-                                       problem: "'shape' must be an array of non-negative integers, found [-1]")
-                   },
-                   message: "F: header entry 'a': 'shape' must be an array of non-negative integers, found [-1]"),
-        Corruption(name: "three offsets",
-                   bytes: file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#, data: [0, 0, 0, 0]),
-                   error: {
-                       .malformedEntry(path: $0, tensor: "a", problem:
-                           "'data_offsets' must be two non-negative integers [begin, end], found [0, 4, 8]")
-                   },
-                   message: "F: header entry 'a': 'data_offsets' must be two non-negative integers [begin, end], "
-                       + "found [0, 4, 8]"),
-        Corruption(name: "metadata value not a string", bytes: file(#"{"__metadata__":{"epochs":12}}"#),
-                   error: {
-                       .malformedEntry(path: $0, tensor: "__metadata__",
-                                       problem: "value of 'epochs' must be a string, found 12")
-                   },
-                   message: "F: header entry '__metadata__': value of 'epochs' must be a string, found 12"),
+        Corruption(
+            name: "too short", bytes: [1, 0, 0], error: { .tooShort(path: $0, size: 3) },
+            message: "F: file is 3 bytes, too short for the 8-byte header length (not a safetensors file?)"),
+        Corruption(
+            name: "header length beyond the file", bytes: file("{}", length: 100),
+            error: { .headerBeyondFile(path: $0, headerLength: 100, fileSize: 10) },
+            message: "F: header length 100 runs past the end of the file (10 bytes, so at most 2 bytes "
+                + "of header) (truncated file, or not a safetensors file?)"),
+        Corruption(
+            name: "absurd header length", bytes: file("{}", length: 1 << 40),
+            error: { .headerTooLarge(path: $0, headerLength: 1 << 40) },
+            message: "F: header length 1099511627776 exceeds the limit of 100000000 bytes "
+                + "(not a safetensors file?)"),
+        Corruption(
+            name: "header not UTF-8", bytes: file("{}") + [0xFF],
+            error: { .headerNotUTF8(path: $0) },
+            message: "F: header is not valid UTF-8 (not a safetensors file?)"
+        )
+        .withLength(3),
+        Corruption(
+            name: "garbage JSON", bytes: file("{\"a\": [0, 4}", data: [0, 0, 0, 0]),
+            error: { .headerNotJSON(path: $0) },
+            message: "F: header is not a JSON object (not a safetensors file?)"),
+        Corruption(
+            name: "JSON but not an object", bytes: file("[1, 2]"),
+            error: { .headerNotJSON(path: $0) },
+            message: "F: header is not a JSON object (not a safetensors file?)"),
+        Corruption(
+            name: "unknown dtype", bytes: file("{\(entry("w", "BF16", [2], 0, 4))}", data: [0, 0, 0, 0]),
+            error: { .unsupportedDType(path: $0, tensor: "w", dtype: "BF16") },
+            message: "F: tensor 'w' has dtype 'BF16', which this reader does not handle "
+                + "(supported: F32, F64, I32, I64)"),
+        Corruption(
+            name: "shape not matching offsets",
+            bytes: file("{\(entry("w", "F32", [2, 3], 0, 20))}", data: .init(repeating: 0, count: 20)),
+            error: { .sizeMismatch(path: $0, tensor: "w", dtype: "F32", shape: [2, 3], byteCount: 20) },
+            message: "F: tensor 'w' has shape [2, 3] of F32 (24 bytes), but its data_offsets span 20 bytes"),
+        Corruption(
+            name: "offsets ending before they begin",
+            bytes: file("{\(entry("w", "F32", [0], 8, 4))}", data: .init(repeating: 0, count: 8)),
+            error: {
+                .malformedEntry(path: $0, tensor: "w", problem: "data_offsets [8, 4] end before they begin")
+            },
+            message: "F: header entry 'w': data_offsets [8, 4] end before they begin"),
+        Corruption(
+            name: "overlapping tensors",
+            bytes: file(
+                "{\(entry("a", "F32", [2], 0, 8)),\(entry("b", "F32", [2], 4, 12))}",
+                data: .init(repeating: 0, count: 12)),
+            error: { .misplacedTensor(path: $0, tensor: "b", begin: 4, expected: 8, previous: "a") },
+            message:
+                "F: tensor 'b' starts at data byte 4, but the previous tensor 'a' ends at 8 (overlapping tensors)"
+        ),
+        Corruption(
+            name: "hole between tensors",
+            bytes: file(
+                "{\(entry("b", "F32", [2], 12, 20)),\(entry("a", "F32", [2], 0, 8))}",
+                data: .init(repeating: 0, count: 20)),
+            error: { .misplacedTensor(path: $0, tensor: "b", begin: 12, expected: 8, previous: "a") },
+            message:
+                "F: tensor 'b' starts at data byte 12, but the previous tensor 'a' ends at 8 (4-byte hole)"),
+        Corruption(
+            name: "hole before the first tensor",
+            bytes: file("{\(entry("a", "I64", [1], 8, 16))}", data: .init(repeating: 0, count: 16)),
+            error: { .misplacedTensor(path: $0, tensor: "a", begin: 8, expected: 0, previous: nil) },
+            message: "F: tensor 'a' starts at data byte 8, but the data section starts at 0 (8-byte hole)"),
+        Corruption(
+            name: "tensor outside the data",
+            bytes: file("{\(entry("a", "F64", [2], 0, 16))}", data: .init(repeating: 0, count: 12)),
+            error: { .tensorOutsideData(path: $0, tensor: "a", end: 16, dataSize: 12) },
+            message:
+                "F: tensor 'a' ends at data byte 16, but the data section has only 12 bytes (truncated file?)"
+        ),
+        Corruption(
+            name: "trailing bytes",
+            bytes: file("{\(entry("a", "F32", [1], 0, 4))}", data: .init(repeating: 0, count: 7)),
+            error: { .trailingBytes(path: $0, count: 3) },
+            message: "F: 3 trailing bytes after the last tensor (corrupt or not a safetensors file?)"),
+        Corruption(
+            name: "missing dtype",
+            bytes: file(#"{"a":{"shape":[],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+            error: { .malformedEntry(path: $0, tensor: "a", problem: "missing 'dtype'") },
+            message: "F: header entry 'a': missing 'dtype'"),
+        Corruption(
+            name: "negative dimension",
+            bytes: file(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+            error: {
+                .malformedEntry(
+                    path: $0, tensor: "a",
+                    problem: "'shape' must be an array of non-negative integers, found [-1]")
+            },
+            message: "F: header entry 'a': 'shape' must be an array of non-negative integers, found [-1]"),
+        Corruption(
+            name: "three offsets",
+            bytes: file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}"#, data: [0, 0, 0, 0]),
+            error: {
+                .malformedEntry(
+                    path: $0, tensor: "a",
+                    problem:
+                        "'data_offsets' must be two non-negative integers [begin, end], found [0, 4, 8]")
+            },
+            message: "F: header entry 'a': 'data_offsets' must be two non-negative integers [begin, end], "
+                + "found [0, 4, 8]"),
+        Corruption(
+            name: "metadata value not a string", bytes: file(#"{"__metadata__":{"epochs":12}}"#),
+            error: {
+                .malformedEntry(
+                    path: $0, tensor: "__metadata__",
+                    problem: "value of 'epochs' must be a string, found 12")
+            },
+            message: "F: header entry '__metadata__': value of 'epochs' must be a string, found 12"),
     ]
 
     @Test("a corrupt file is refused with a message naming the file and the problem", arguments: corruptions)
@@ -277,8 +333,9 @@ import Testing
         case .truncate:
             bytes.removeLast()
             // The last tensor in name order ends one byte past the shortened data.
-            expected = .tensorOutsideData(path: path, tensor: "ünï \"quoted\" \\ name\n", end: dataSize,
-                                          dataSize: dataSize - 1)
+            expected = .tensorOutsideData(
+                path: path, tensor: "ünï \"quoted\" \\ name\n", end: dataSize,
+                dataSize: dataSize - 1)
         case .appendByte:
             bytes.append(0)
             expected = .trailingBytes(path: path, count: 1)
@@ -287,7 +344,8 @@ import Testing
             expected = .headerTooLarge(path: path, headerLength: UInt64(headerLength) + 1 << 48)
         case .headerLengthPastEnd:
             withUnsafeBytes(of: UInt64(bytes.count - 7).littleEndian) { for k in 0..<8 { bytes[k] = $0[k] } }
-            expected = .headerBeyondFile(path: path, headerLength: UInt64(bytes.count - 7), fileSize: bytes.count)
+            expected = .headerBeyondFile(
+                path: path, headerLength: UInt64(bytes.count - 7), fileSize: bytes.count)
         }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(throws: expected) { try SafeTensorsFile(contentsOf: path) }
@@ -297,8 +355,11 @@ import Testing
     func missingFile() throws {
         let folder = try TemporaryFolder()
         let path = folder.file("nothing.safetensors")
-        #expect(throws: ModelFileError.io(path: path, operation: "cannot open for reading",
-                                          reason: "No such file or directory")) {
+        #expect(
+            throws: ModelFileError.io(
+                path: path, operation: "cannot open for reading",
+                reason: "No such file or directory")
+        ) {
             try SafeTensorsFile(contentsOf: path)
         }
     }

@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A saved model: a folder holding `weights.safetensors`, `model.json` and optionally `report.json`.
 ///
 /// ```
@@ -71,7 +63,8 @@ public struct ModelDirectory: Sendable, Hashable {
         throws(ModelFileError)
     {
         let modelJSON = try Self.encodeJSON(model, path: modelPath)
-        let reportJSON = try report.map { r throws(ModelFileError) in try Self.encodeJSON(r, path: reportPath) }
+        let reportJSON = try report.map { r throws(ModelFileError) in try Self.encodeJSON(r, path: reportPath)
+        }
         try save(weights: weights, modelJSON: modelJSON, reportJSON: reportJSON)
     }
 
@@ -90,15 +83,22 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   ``ModelFileError/reservedName(path:tensor:)`` when writing fails, in which case ``path`` is
     ///   unchanged and the temporary folder is removed.
     /// - Complexity: O(size of the weights), written once.
-    public func save(weights: SafeTensorsFile, modelJSON: Data, reportJSON: Data? = nil) throws(ModelFileError) {
+    public func save(weights: SafeTensorsFile, modelJSON: Data, reportJSON: Data? = nil)
+        throws(ModelFileError)
+    {
         let exists: Bool
         switch POSIXFile.kind(of: path) {
         case .none: exists = false
-        case .other: throw .notAModelDirectory(path: path, reason: "it exists and is not a folder; refusing to replace it")
+        case .other:
+            throw .notAModelDirectory(
+                path: path, reason: "it exists and is not a folder; refusing to replace it")
         case .directory:
             exists = true
             let content = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            guard content.isEmpty || content.contains(Self.modelFileName) || content.contains(Self.weightsFileName) else {
+            guard
+                content.isEmpty || content.contains(Self.modelFileName)
+                    || content.contains(Self.weightsFileName)
+            else {
                 throw .notAModelDirectory(
                     path: path,
                     reason: "the folder exists and holds neither \(Self.modelFileName) nor "
@@ -127,7 +127,9 @@ public struct ModelDirectory: Sendable, Hashable {
             guard rename(path, old) == 0 else {
                 let code = errno
                 try? FileManager.default.removeItem(atPath: temp)
-                throw .io(path: path, operation: "cannot move the old model aside to \(old)", reason: POSIXFile.reason(code))
+                throw .io(
+                    path: path, operation: "cannot move the old model aside to \(old)",
+                    reason: POSIXFile.reason(code))
             }
             aside = old
         }
@@ -162,7 +164,9 @@ public struct ModelDirectory: Sendable, Hashable {
 
     private static func writeData(_ data: Data, to path: String) throws(ModelFileError) {
         try POSIXFile.writeAtomically(path) { fd throws(ModelFileError) in
-            try withBytes(of: [UInt8](data)) { b throws(ModelFileError) in try POSIXFile.writeFully(fd, b, path: path) }
+            try withBytes(of: [UInt8](data)) { b throws(ModelFileError) in
+                try POSIXFile.writeFully(fd, b, path: path)
+            }
         }
     }
 
@@ -225,7 +229,9 @@ public struct ModelDirectory: Sendable, Hashable {
     /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` when `json` is not an object or the
     ///   field is not an integer, ``ModelFileError/missingFormatVersion(path:)``,
     ///   ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``.
-    public static func checkFormatVersion(of json: Data, supported: Int, path: String) throws(ModelFileError) -> Int {
+    public static func checkFormatVersion(of json: Data, supported: Int, path: String) throws(ModelFileError)
+        -> Int
+    {
         struct Probe: Decodable { var formatVersion: Int? }
         guard let version = try decodeJSON(Probe.self, from: json, path: path).formatVersion else {
             throw .missingFormatVersion(path: path)
@@ -237,7 +243,9 @@ public struct ModelDirectory: Sendable, Hashable {
     }
 
     /// `JSONDecoder().decode` with its error turned into ``ModelFileError/invalidJSON(path:detail:)``.
-    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws(ModelFileError) -> T {
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws(ModelFileError)
+        -> T
+    {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
@@ -269,8 +277,10 @@ public struct ModelDirectory: Sendable, Hashable {
 /// A one-line account of a Codable error: the key path and what was wrong.
 func describe(_ error: any Error) -> String {
     func keyPath(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "top level" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        path.isEmpty
+            ? "top level"
+            : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
     switch error {
     case let DecodingError.keyNotFound(key, context):
@@ -278,7 +288,8 @@ func describe(_ error: any Error) -> String {
         return "missing key '\(key.stringValue)'\(at)"
     case let DecodingError.typeMismatch(type, context):
         let name = "\(type)"
-        let expected = name.hasPrefix("Dictionary<") ? "an object" : name.hasPrefix("Array<") ? "an array" : name
+        let expected =
+            name.hasPrefix("Dictionary<") ? "an object" : name.hasPrefix("Array<") ? "an array" : name
         return "\(keyPath(context.codingPath)): expected \(expected)"
     case let DecodingError.valueNotFound(type, context):
         return "\(keyPath(context.codingPath)): expected \(type), found null"

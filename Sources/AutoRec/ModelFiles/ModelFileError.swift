@@ -82,14 +82,17 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(path): tensor '\(tensor)' has dtype '\(dtype)', which this reader does not handle "
                 + "(supported: \(known))"
         case let .sizeMismatch(path, tensor, dtype, shape, byteCount):
-            let need = SafeTensorsFile.DType(rawValue: dtype).map { String(shapeProduct(shape) * $0.byteWidth) }
+            let need = SafeTensorsFile.DType(rawValue: dtype).map {
+                String(shapeProduct(shape) * $0.byteWidth)
+            }
             return "\(path): tensor '\(tensor)' has shape \(shape) of \(dtype) (\(need ?? "?") bytes), "
                 + "but its data_offsets span \(byteCount) bytes"
         case let .tensorOutsideData(path, tensor, end, dataSize):
             return "\(path): tensor '\(tensor)' ends at data byte \(end), but the data section has only "
                 + "\(dataSize) bytes (truncated file?)"
         case let .misplacedTensor(path, tensor, begin, expected, previous):
-            let after = previous.map { "the previous tensor '\($0)' ends at \(expected)" }
+            let after =
+                previous.map { "the previous tensor '\($0)' ends at \(expected)" }
                 ?? "the data section starts at 0"
             if begin > expected {
                 return "\(path): tensor '\(tensor)' starts at data byte \(begin), but \(after) "
@@ -98,7 +101,8 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(path): tensor '\(tensor)' starts at data byte \(begin), but \(after) "
                 + "(overlapping tensors)"
         case let .trailingBytes(path, count):
-            return "\(path): \(count) trailing bytes after the last tensor (corrupt or not a safetensors file?)"
+            return
+                "\(path): \(count) trailing bytes after the last tensor (corrupt or not a safetensors file?)"
         case let .reservedName(path, tensor):
             return "\(path): cannot write a tensor named '\(tensor)': the name is reserved or empty"
         case let .missingTensor(path, tensor, available):

@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Thin wrappers over the POSIX file calls the model files need, turning failures into
 /// ``ModelFileError/io(path:operation:reason:)``.
 ///
@@ -49,13 +41,17 @@ enum POSIXFile {
                 if errno == EINTR { continue }
                 throw .io(path: path, operation: "cannot read", reason: reason(errno))
             }
-            if n == 0 { throw .io(path: path, operation: "cannot read", reason: "file ended early (changed while reading?)") }
+            if n == 0 {
+                throw .io(
+                    path: path, operation: "cannot read", reason: "file ended early (changed while reading?)")
+            }
             done += n
         }
     }
 
     /// Writes all of `buffer`, looping over short writes.
-    static func writeFully(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(ModelFileError) {
+    static func writeFully(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(ModelFileError)
+    {
         guard let base = buffer.baseAddress else { return }
         var done = 0
         while done < buffer.count {
@@ -76,7 +72,9 @@ enum POSIXFile {
         var data = Data(count: byteCount)
         var failure: ModelFileError?
         data.withUnsafeMutableBytes { bytes in
-            do throws(ModelFileError) { try readFully(fd, into: bytes, at: 0, path: path) } catch { failure = error }
+            do throws(ModelFileError) { try readFully(fd, into: bytes, at: 0, path: path) } catch {
+                failure = error
+            }
         }
         if let failure { throw failure }
         return data
@@ -90,10 +88,14 @@ enum POSIXFile {
     ) throws(ModelFileError) {
         let temp = "\(path).tmp-\(randomSuffix())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, operation: "cannot create \(temp)", reason: reason(errno)) }
+        guard fd >= 0 else {
+            throw .io(path: path, operation: "cannot create \(temp)", reason: reason(errno))
+        }
         do throws(ModelFileError) {
             try body(fd)
-            guard fsync(fd) == 0 else { throw .io(path: path, operation: "cannot flush", reason: reason(errno)) }
+            guard fsync(fd) == 0 else {
+                throw .io(path: path, operation: "cannot flush", reason: reason(errno))
+            }
         } catch {
             close(fd)
             unlink(temp)

@@ -19,7 +19,7 @@ extension SafeTensorsFile {
     ) throws(ModelFileError) -> (entries: [HeaderEntry], metadata: [String: String]) {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .headerNotUTF8(path: path) }
         guard let json = try? JSONDecoder().decode(HeaderJSON.self, from: Data(bytes)),
-              case let .object(fields) = json
+            case let .object(fields) = json
         else { throw .headerNotJSON(path: path) }
 
         var entries: [HeaderEntry] = []
@@ -41,8 +41,9 @@ extension SafeTensorsFile {
         var previous: String?
         for e in entries {
             guard e.begin == expected else {
-                throw .misplacedTensor(path: path, tensor: e.name, begin: e.begin, expected: expected,
-                                       previous: previous)
+                throw .misplacedTensor(
+                    path: path, tensor: e.name, begin: e.begin, expected: expected,
+                    previous: previous)
             }
             expected = e.end
             previous = e.name
@@ -51,23 +52,31 @@ extension SafeTensorsFile {
         return (entries, metadata)
     }
 
-    private static func parseMetadata(_ value: HeaderJSON, path: String) throws(ModelFileError) -> [String: String] {
+    private static func parseMetadata(_ value: HeaderJSON, path: String) throws(ModelFileError) -> [String:
+        String]
+    {
         guard case let .object(fields) = value else {
-            throw .malformedEntry(path: path, tensor: metadataKey, problem: "expected an object, found \(value.kind)")
+            throw .malformedEntry(
+                path: path, tensor: metadataKey, problem: "expected an object, found \(value.kind)")
         }
         var metadata: [String: String] = [:]
         for (key, v) in fields {
             guard case let .string(s) = v else {
-                throw .malformedEntry(path: path, tensor: metadataKey,
-                                      problem: "value of '\(key)' must be a string, found \(v.kind)")
+                throw .malformedEntry(
+                    path: path, tensor: metadataKey,
+                    problem: "value of '\(key)' must be a string, found \(v.kind)")
             }
             metadata[key] = s
         }
         return metadata
     }
 
-    private static func parseEntry(_ name: String, _ value: HeaderJSON, path: String) throws(ModelFileError) -> HeaderEntry {
-        func bad(_ problem: String) -> ModelFileError { .malformedEntry(path: path, tensor: name, problem: problem) }
+    private static func parseEntry(_ name: String, _ value: HeaderJSON, path: String) throws(ModelFileError)
+        -> HeaderEntry
+    {
+        func bad(_ problem: String) -> ModelFileError {
+            .malformedEntry(path: path, tensor: name, problem: problem)
+        }
         guard case let .object(fields) = value else { throw bad("expected an object, found \(value.kind)") }
         guard let dtypeValue = fields["dtype"] else { throw bad("missing 'dtype'") }
         guard case let .string(dtypeName) = dtypeValue else {
@@ -79,7 +88,8 @@ extension SafeTensorsFile {
         }
         guard let offsetsValue = fields["data_offsets"] else { throw bad("missing 'data_offsets'") }
         guard let offsets = offsetsValue.naturals, offsets.count == 2 else {
-            throw bad("'data_offsets' must be two non-negative integers [begin, end], found \(offsetsValue.kind)")
+            throw bad(
+                "'data_offsets' must be two non-negative integers [begin, end], found \(offsetsValue.kind)")
         }
         guard offsets[0] <= offsets[1] else {
             throw bad("data_offsets [\(offsets[0]), \(offsets[1])] end before they begin")
@@ -89,8 +99,9 @@ extension SafeTensorsFile {
         }
         let (bytes, overflow) = shapeProduct(shape).multipliedReportingOverflow(by: dtype.byteWidth)
         guard !overflow, bytes == offsets[1] - offsets[0] else {
-            throw .sizeMismatch(path: path, tensor: name, dtype: dtypeName, shape: shape,
-                                byteCount: offsets[1] - offsets[0])
+            throw .sizeMismatch(
+                path: path, tensor: name, dtype: dtypeName, shape: shape,
+                byteCount: offsets[1] - offsets[0])
         }
         return HeaderEntry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
     }
@@ -198,7 +209,10 @@ enum HeaderJSON: Decodable {
         case let .number(d): "\(d)"
         case .string: "a string"
         case let .array(a):
-            a.count <= 4 && a.allSatisfy({ if case .array = $0 { false } else if case .object = $0 { false } else { true } })
+            a.count <= 4
+                && a.allSatisfy({
+                    if case .array = $0 { false } else if case .object = $0 { false } else { true }
+                })
                 ? "[" + a.map(\.kind).joined(separator: ", ") + "]" : "an array of \(a.count)"
         case .object: "an object"
         }

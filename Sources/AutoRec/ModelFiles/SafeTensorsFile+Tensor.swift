@@ -85,8 +85,9 @@ extension SafeTensorsFile {
         ///   - elements: Exactly as many elements as the product of `shape` (a precondition).
         public init(shape: [Int], elements: Elements) {
             precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
-            precondition(shapeProduct(shape) == elements.count,
-                         "Tensor: shape \(shape) needs \(shapeProduct(shape)) elements, got \(elements.count)")
+            precondition(
+                shapeProduct(shape) == elements.count,
+                "Tensor: shape \(shape) needs \(shapeProduct(shape)) elements, got \(elements.count)")
             self.shape = shape
             self.elements = elements
         }

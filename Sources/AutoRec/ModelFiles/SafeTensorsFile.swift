@@ -1,14 +1,6 @@
 import Foundation
 import RecMath
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Named tensors in the safetensors format, the weight file Python's `safetensors` package,
 /// PyTorch and NumPy read directly.
 ///
@@ -109,10 +101,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
             let at = dataStart + e.begin
             let elements: Tensor.Elements
             switch e.dtype {
-            case .float32: elements = .float32(try Self.readArray(Float.self, count: count, fd: fd, at: at, path: path))
-            case .float64: elements = .float64(try Self.readArray(Double.self, count: count, fd: fd, at: at, path: path))
-            case .int32: elements = .int32(try Self.readArray(Int32.self, count: count, fd: fd, at: at, path: path))
-            case .int64: elements = .int64(try Self.readArray(Int64.self, count: count, fd: fd, at: at, path: path))
+            case .float32:
+                elements = .float32(try Self.readArray(Float.self, count: count, fd: fd, at: at, path: path))
+            case .float64:
+                elements = .float64(try Self.readArray(Double.self, count: count, fd: fd, at: at, path: path))
+            case .int32:
+                elements = .int32(try Self.readArray(Int32.self, count: count, fd: fd, at: at, path: path))
+            case .int64:
+                elements = .int64(try Self.readArray(Int64.self, count: count, fd: fd, at: at, path: path))
             }
             tensors[e.name] = Tensor(shape: e.shape, elements: elements)
         }
@@ -131,7 +127,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 try POSIXFile.readFully(fd, into: raw, at: offset, path: path)
                 #if _endian(big)
-                swapBytes(raw, width: MemoryLayout<T>.size)
+                    swapBytes(raw, width: MemoryLayout<T>.size)
                 #endif
                 initialized = count
             } catch {
@@ -163,8 +159,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
         let (header, _) = Self.encodeHeader(names, tensors, metadata: metadata)
         try POSIXFile.writeAtomically(path) { fd throws(ModelFileError) in
             var length = UInt64(header.count).littleEndian
-            try withUnsafeBytes(of: &length) { b throws(ModelFileError) in try POSIXFile.writeFully(fd, b, path: path) }
-            try withBytes(of: header) { b throws(ModelFileError) in try POSIXFile.writeFully(fd, b, path: path) }
+            try withUnsafeBytes(of: &length) { b throws(ModelFileError) in
+                try POSIXFile.writeFully(fd, b, path: path)
+            }
+            try withBytes(of: header) { b throws(ModelFileError) in
+                try POSIXFile.writeFully(fd, b, path: path)
+            }
             for name in names {
                 guard let t = tensors[name] else { continue }
                 try t.elements.withUnsafeBytes { b throws(ModelFileError) in
@@ -180,20 +180,20 @@ public struct SafeTensorsFile: Sendable, Equatable {
         _ fd: Int32, _ bytes: UnsafeRawBufferPointer, width: Int, path: String
     ) throws(ModelFileError) {
         #if _endian(little)
-        try POSIXFile.writeFully(fd, bytes, path: path)
+            try POSIXFile.writeFully(fd, bytes, path: path)
         #else
-        let chunk = (1 << 20) / width * width
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 8)
-        defer { scratch.deallocate() }
-        var start = 0
-        while start < bytes.count {
-            let n = min(chunk, bytes.count - start)
-            let part = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<n])
-            part.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + n)]))
-            swapBytes(part, width: width)
-            try POSIXFile.writeFully(fd, UnsafeRawBufferPointer(part), path: path)
-            start += n
-        }
+            let chunk = (1 << 20) / width * width
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 8)
+            defer { scratch.deallocate() }
+            var start = 0
+            while start < bytes.count {
+                let n = min(chunk, bytes.count - start)
+                let part = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<n])
+                part.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + n)]))
+                swapBytes(part, width: width)
+                try POSIXFile.writeFully(fd, UnsafeRawBufferPointer(part), path: path)
+                start += n
+            }
         #endif
     }
 
@@ -220,9 +220,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
         let t = try tensor(name)
         let path = source ?? "<memory>"
         guard let values = t.floatValues else {
-            throw .wrongDType(path: path, tensor: name, expected: DType.float32.rawValue, found: t.dtype.rawValue)
+            throw .wrongDType(
+                path: path, tensor: name, expected: DType.float32.rawValue, found: t.dtype.rawValue)
         }
-        guard t.shape == shape else { throw .wrongShape(path: path, tensor: name, expected: shape, found: t.shape) }
+        guard t.shape == shape else {
+            throw .wrongShape(path: path, tensor: name, expected: shape, found: t.shape)
+        }
         return values
     }
 
