@@ -17,7 +17,7 @@ extension SafeTensorsFile {
     static func parseHeader(
         _ bytes: [UInt8], dataSize: Int, path: String
     ) throws(ModelFileError) -> (entries: [HeaderEntry], metadata: [String: String]) {
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw .headerNotUTF8(path: path) }
+        guard String(bytes: bytes, encoding: .utf8) != nil else { throw .headerNotUTF8(path: path) }
         guard let json = try? JSONDecoder().decode(HeaderJSON.self, from: Data(bytes)),
             case let .object(fields) = json
         else { throw .headerNotJSON(path: path) }
