@@ -198,8 +198,8 @@ import Testing
         Corruption(
             name: "header length beyond the file", bytes: file("{}", length: 100),
             error: { .headerBeyondFile(path: $0, headerLength: 100, fileSize: 10) },
-            message: "F: header length 100 runs past the end of the file (10 bytes, so at most 2 bytes "
-                + "of header) (truncated file, or not a safetensors file?)"),
+            message: "F: header length 100 runs past the end of the 10-byte file "
+                + "(truncated, or not a safetensors file?)"),
         Corruption(
             name: "absurd header length", bytes: file("{}", length: 1 << 40),
             error: { .headerTooLarge(path: $0, headerLength: 1 << 40) },

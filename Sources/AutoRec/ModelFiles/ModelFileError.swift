@@ -65,9 +65,8 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(path): file is \(size) bytes, too short for the 8-byte header length "
                 + "(not a safetensors file?)"
         case let .headerBeyondFile(path, length, size):
-            return "\(path): header length \(length) runs past the end of the file "
-                + "(\(size) bytes, so at most \(max(size - 8, 0)) bytes of header) "
-                + "(truncated file, or not a safetensors file?)"
+            return "\(path): header length \(length) runs past the end of the \(size)-byte file "
+                + "(truncated, or not a safetensors file?)"
         case let .headerTooLarge(path, length):
             return "\(path): header length \(length) exceeds the limit of "
                 + "\(SafeTensorsFile.maximumHeaderLength) bytes (not a safetensors file?)"
