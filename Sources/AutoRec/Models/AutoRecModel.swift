@@ -6,7 +6,7 @@ import RecMath
 ///
 /// A held-out rating (u, i) is predicted from the reconstruction of the *training* vector of the
 /// encoded entity (item i for I-AutoRec), so test ratings never enter the input.
-public struct AutoRecModel: RatingModel {
+public struct AutoRecModel: RatingModel, Sendable {
     /// The model's settings.
     public var configuration: AutoRecConfiguration
     /// The weights (nil before `fit`).
@@ -14,13 +14,13 @@ public struct AutoRecModel: RatingModel {
     /// One record per epoch trained.
     public private(set) var history: [EpochRecord] = []
     /// The epoch whose weights were kept (best validation RMSE, or the last one).
-    public private(set) var bestEpoch = 0
+    public internal(set) var bestEpoch = 0
     /// Whether training stopped early (patience or a stop request).
     public private(set) var stoppedEarly = false
     /// Called after every epoch (for progress output).
-    public var onEpoch: ((EpochRecord) -> Void)?
+    public var onEpoch: (@Sendable (EpochRecord) -> Void)?
     /// Called after every mini-batch with (batch, batches) (for a progress bar).
-    public var onBatch: ((Int, Int) -> Void)?
+    public var onBatch: (@Sendable (Int, Int) -> Void)?
 
     /// The training vectors, arranged for the orientation.
     public private(set) var data: AutoRecData?
