@@ -45,6 +45,32 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
             case .itemMean: "item mean"
             }
         }
+
+        /// JSON: `"zero"`, `"user-mean"`, `"item-mean"` or a number.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let v = try? c.decode(Float.self) {
+                self = .constant(v)
+                return
+            }
+            switch try c.decode(String.self) {
+            case "zero": self = .zero
+            case "user-mean": self = .userMean
+            case "item-mean": self = .itemMean
+            case let other:
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown fill '\(other)'")
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .zero: try c.encode("zero")
+            case let .constant(v): try c.encode(v)
+            case .userMean: try c.encode("user-mean")
+            case .itemMean: try c.encode("item-mean")
+            }
+        }
     }
 
     /// I- or U-AutoRec. Default `.item`.

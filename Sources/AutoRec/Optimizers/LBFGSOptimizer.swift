@@ -86,8 +86,8 @@ func dotAll(_ x: [Matrix], _ y: [Matrix]) -> Double {
                 partial.withUnsafeMutableBufferPointer { ps in
                     nonisolated(unsafe) let (xs, ys, ps) = (xs, ys, ps)  // chunk c writes partial c only
                     parallelFor(n, minimumChunk: 32_768) { range, c in
-                        ps[c] = Double(Kernels.dot(xs.baseAddress! + range.lowerBound,
-                                                   ys.baseAddress! + range.lowerBound, range.count))
+                        ps[c] = Kernels.dotAccurate(xs.baseAddress! + range.lowerBound,
+                                                 ys.baseAddress! + range.lowerBound, range.count)
                     }
                 }
             }
