@@ -58,3 +58,60 @@ import Testing
         }
     }
 }
+
+@Suite struct CheckpointTests {
+    @Test("a run killed after a checkpoint and resumed ends with the same weights",
+          arguments: [OptimizerConfiguration.Kind.lbfgs, .adam, .rprop])
+    func resume(kind: OptimizerConfiguration.Kind) throws {
+        let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 4)
+        var rng = SplitMix64(seed: 1)
+        let split = try RatingSplit(table, method: .random(fraction: 0.2), using: &rng)
+        var c = smallConfig()
+        c.optimizer.kind = kind
+        c.optimizer.learningRate = 0.01
+        c.codeDropout = kind == .adam ? 0.2 : 0
+        c.batchSize = 4
+        c.epochs = 9
+        c.patience = 100
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(kind)-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        var whole = AutoRecModel(configuration: c)
+        try whole.fit(split.train, validation: split.test)
+
+        var killed = AutoRecModel(configuration: c)
+        killed.configuration.epochs = 5
+        killed.checkpointPath = path
+        killed.checkpointEvery = 2
+        try killed.fit(split.train, validation: split.test)   // last checkpoint: after epoch 4
+
+        var resumed = AutoRecModel(configuration: c)
+        resumed.resumePath = path
+        try resumed.fit(split.train, validation: split.test)
+        #expect(resumed.history.count == 9)
+        #expect(resumed.history == whole.history.map { r in
+            var r = r
+            r.seconds = resumed.history[r.epoch - 1].seconds
+            return r
+        })
+        #expect(resumed.parameters == whole.parameters)
+        #expect(resumed.bestEpoch == whole.bestEpoch)
+    }
+
+    @Test("resuming with another configuration is refused")
+    func mismatch() throws {
+        let table = lowRankTable(users: 10, items: 8, density: 0.6, seed: 4)
+        var c = smallConfig()
+        c.epochs = 2
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-mismatch-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var m = AutoRecModel(configuration: c)
+        m.checkpointPath = path
+        m.checkpointEvery = 1
+        try m.fit(table, validation: nil)
+        c.l2 = 5
+        var other = AutoRecModel(configuration: c)
+        other.resumePath = path
+        #expect(throws: ModelFileError.self) { try other.fit(table, validation: nil) }
+    }
+}

@@ -19,6 +19,8 @@ struct TrainCommand: AsyncParsableCommand {
               autorec train --data ml-1m --model u-autorec --save runs/u --report runs/u.json
               autorec train --data ~/data/ml-100k --split given --given u1 --optimizer adam --learning-rate 0.003
               autorec train --data ml-1m --hidden-units 300 --encoder elu --fill user-mean --code-dropout 0.1
+              autorec train --data ml-1m --checkpoint runs/i.ckpt --save runs/i      (killed? then:)
+              autorec train --data ml-1m --checkpoint runs/i.ckpt --save runs/i --resume runs/i.ckpt
             Ctrl-C stops after the current batch, keeps the best weights and still evaluates and saves.
             """)
 
@@ -31,7 +33,18 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Save the trained model folder here (written atomically).", valueName: "dir"))
     var save: String?
 
+    @Option(help: ArgumentHelp("Write the training state to this file every --checkpoint-every epochs.",
+                               valueName: "file"))
+    var checkpoint: String?
+
+    @Option(help: "Epochs between checkpoints.") var checkpointEvery = 10
+
+    @Option(help: ArgumentHelp("Continue a killed run from its checkpoint file (same data, seed and options).",
+                               valueName: "file"))
+    var resume: String?
+
     func validate() throws {
+        if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
         if splitOptions.split == .kfold { throw ValidationError("train takes one split; use --split random or given") }
     }
 
@@ -46,6 +59,10 @@ struct TrainCommand: AsyncParsableCommand {
         log("\(config.orientation == .item ? "I" : "U")-AutoRec, \(description): train \(p.train.count), "
             + "validation \(p.validation?.count ?? 0), test \(p.test.count) ratings")
         var model = AutoRecModel(configuration: config)
+        model.checkpointPath = checkpoint
+        model.checkpointEvery = checkpoint == nil ? 0 : checkpointEvery
+        model.resumePath = resume
+        if let r = resume { log("resuming from \(r)") }
         let progress = ProgressLine(enabled: !runtime.quiet)
         model.onBatch = { b, n in progress.batch(b, of: n) }
         model.onEpoch = { r in progress.epoch(r) }
