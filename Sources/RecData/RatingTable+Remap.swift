@@ -15,3 +15,15 @@ extension RatingTable {
                            scale: scale ?? self.scale)
     }
 }
+
+extension RatingTable {
+    /// This table's rows followed by `other`'s, which must share the same id maps (two parts of one split).
+    public func appending(_ other: RatingTable) -> RatingTable {
+        precondition(userIDs.count == other.userIDs.count && itemIDs.count == other.itemIDs.count,
+                     "appending: tables over different index spaces (\(userIDs.count)x\(itemIDs.count) and "
+                     + "\(other.userIDs.count)x\(other.itemIDs.count))")
+        let t = hasTimestamps && other.hasTimestamps ? timestamps + other.timestamps : []
+        return RatingTable(users: users + other.users, items: items + other.items, ratings: ratings + other.ratings,
+                           timestamps: t, userIDs: userIDs, itemIDs: itemIDs, scale: scale)
+    }
+}

@@ -100,20 +100,26 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// Encoded vectors per mini-batch for Adam and SGD. Default 256.
     public var batchSize: Int = 256
     /// Stop after this many epochs without a better validation RMSE, and restore the best
-    /// weights (0: never stop early). Default 20.
-    public var patience: Int = 20
+    /// weights (0: never stop early). Default 30.
+    public var patience: Int = 30
+    /// After early stopping has chosen the number of epochs on the validation part, train again
+    /// from scratch on training plus validation ratings for exactly that many epochs, so the final
+    /// model sees every training rating. Default false (the CLI turns it on with `--refit`).
+    public var refit: Bool = false
     /// Seed of every random choice (initial weights, batch order, dropout). Default 42.
     public var seed: UInt64 = 42
 
     public init() {}
 
     /// The paper's I-AutoRec on ML-1M: 500 sigmoid units, identity output, λ = 100, full-batch L-BFGS.
+    /// (The CLI adds `refit`; see BENCHMARKS.md.)
     public static var iAutoRec: AutoRecConfiguration { AutoRecConfiguration() }
 
-    /// U-AutoRec: the same network over users' vectors.
+    /// U-AutoRec: the same network over users' vectors, with λ = 300 (it overfits sooner).
     public static var uAutoRec: AutoRecConfiguration {
         var c = AutoRecConfiguration()
         c.orientation = .user
+        c.l2 = 300
         return c
     }
 

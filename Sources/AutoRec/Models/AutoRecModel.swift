@@ -13,6 +13,8 @@ public struct AutoRecModel: RatingModel, Sendable {
     public private(set) var parameters: AutoRecParameters?
     /// One record per epoch trained.
     public private(set) var history: [EpochRecord] = []
+    /// The epochs of the refit on training plus validation ratings (empty without `refit`).
+    public private(set) var refitHistory: [EpochRecord] = []
     /// The epoch whose weights were kept (best validation RMSE, or the last one).
     public internal(set) var bestEpoch = 0
     /// Whether training stopped early (patience or a stop request).
@@ -80,6 +82,7 @@ public struct AutoRecModel: RatingModel, Sendable {
         let ws = AutoRecWorkspace()
         let full = SparseBatch(all: data)
         stoppedEarly = false
+        refitHistory = []
 
         while state.epoch < config.epochs {
             let epoch = state.epoch
@@ -160,6 +163,19 @@ public struct AutoRecModel: RatingModel, Sendable {
             bestEpoch = history.count
         }
         codes = Self.allCodes(config, parameters ?? state.params, data)
+        if config.refit, let validation, validation.count > 0, bestEpoch > 0, !TrainingControl.stopRequested {
+            var again = self
+            again.configuration.epochs = bestEpoch
+            again.configuration.patience = 0
+            again.configuration.refit = false
+            again.checkpointPath = nil
+            again.resumePath = nil
+            try again.fit(train.appending(validation), validation: nil)
+            parameters = again.parameters
+            self.data = again.data
+            codes = again.codes
+            refitHistory = again.history
+        }
     }
 
     static func makeStepper(_ config: AutoRecConfiguration) -> any Optimizer {

@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Decoder activation f (same choices).") var decoder: Activation = .identity
     @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
-            + "(default: 200 for i-autorec, 300 for u-autorec).", valueName: "lambda"))
+            + "(default: 100 for i-autorec, 300 for u-autorec).", valueName: "lambda"))
     var l2: Float?
     @Option(help: "Dropout on the code layer during training.") var codeDropout: Float = 0
     @Option(help: "Dropout on observed inputs during training.") var inputDropout: Float = 0
@@ -31,7 +31,10 @@ struct ModelOptions: ParsableArguments {
     var schedule = "constant"
     @Option(help: "Maximum epochs (full-batch optimizers: iterations).") var epochs = 500
     @Option(help: "Vectors per mini-batch (adam, sgd).") var batchSize = 256
-    @Option(help: "Stop after this many epochs without a better validation RMSE (0: never).") var patience = 40
+    @Option(help: "Stop after this many epochs without a better validation RMSE (0: never).") var patience = 30
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "After early stopping picks the epoch count, retrain on training plus validation ratings for that many epochs."))
+    var refit = true
     @Option(help: "Standard deviation of the initial weights.") var initialScale: Float = 0.01
 
     /// The configuration these options describe, checked.
@@ -71,6 +74,7 @@ struct ModelOptions: ParsableArguments {
         c.batchSize = batchSize
         c.patience = patience
         c.initialScale = initialScale
+        c.refit = refit
         c.seed = seed
         do { try c.validate() } catch { throw ValidationError(error.description) }
         return c
