@@ -137,7 +137,10 @@ public struct AutoRecModel: RatingModel, Sendable {
                                      trainRMSE: (squared / Double(max(1, data.matrix.nonzeros))).squareRoot(),
                                      validationRMSE: nil, learningRate: lr, seconds: seconds)
             if let (pattern, truth) = validPattern {
-                let h = Self.allCodes(config, state.params, data)
+                // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
+                // dropout its codes are exactly the codes of the current weights.
+                let fresh = config.optimizer.kind == .lbfgs && config.codeDropout == 0 && config.inputDropout == 0
+                let h = fresh ? ws.code : Self.allCodes(config, state.params, data)
                 let rmse = Self.rmse(config, state.params, codes: h, pattern: pattern, truth: truth, scale: train.scale)
                 record.validationRMSE = rmse
                 if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, state.params) }
