@@ -24,7 +24,7 @@ struct AutoRecBench: ParsableCommand {
     @Option(help: "Learning rate (adam, sgd).") var learningRate: Float = 0.001
     @Option(help: "Batch size (adam, sgd).") var batchSize = 256
     @Option(help: "Threads (0: all cores).") var threads = 0
-    @Option(help: "Split seed.") var seed: UInt64 = 1
+    @Option(help: "Seed of the split and of the model.") var seed: UInt64 = 1
     @Option(help: "Patience for early stopping (0: off).") var patience = 0
     @Flag(help: "Print every epoch.") var verbose = false
     @Flag(help: "Retrain on train+validation for the best epoch count.") var refit = false
@@ -48,6 +48,7 @@ struct AutoRecBench: ParsableCommand {
         config.patience = patience
         config.batchSize = batchSize
         config.refit = refit
+        config.seed = seed
         config.codeDropout = codeDropout
         config.fill = fill == "user-mean" ? .userMean : fill == "item-mean" ? .itemMean : .zero
         guard let kind = OptimizerConfiguration.Kind(rawValue: optimizer) else {
