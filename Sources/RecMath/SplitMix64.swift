@@ -46,7 +46,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable, Codable {
     @inlinable
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "nextInt(below:) needs a positive bound, got \(bound)")
-        return Int((next() >> 32) &* UInt64(bound) >> 32)
+        return Int(((next() >> 32) &* UInt64(bound)) >> 32)
     }
 
     /// A standard normal sample (Box-Muller, one of the pair).
