@@ -82,6 +82,26 @@ enum AtomicFile {
         }
     }
 
+    /// Creates a fresh empty file named `prefix` plus a random suffix inside `directory`; returns its path.
+    static func makeTemporaryFile(in directory: String, prefix: String) throws(FileWriteError) -> String {
+        var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else { throw FileWriteError(path: directory, reason: errnoText()) }
+        _ = fchmod(fd, 0o644)
+        close(fd)
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Renames `source` to `destination` (same file system), failing if that cannot be done.
+    static func move(_ source: String, to destination: String) throws(FileWriteError) {
+        guard rename(source, destination) == 0 else {
+            throw FileWriteError(path: destination, reason: errnoText())
+        }
+    }
+
     /// Creates a fresh temporary folder named `prefix` plus a random suffix inside `directory`.
     static func makeTemporaryFolder(in directory: String, prefix: String) throws(FileWriteError) -> String {
         var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
