@@ -32,6 +32,7 @@ let package = Package(
             name: "AutoRec",
             dependencies: [
                 "RecMath", "RecData",
+                .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
@@ -66,7 +67,11 @@ let package = Package(
             dependencies: ["RecData", "RecMath", "RecTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "AutoRecTests", dependencies: ["AutoRec", "RecData", "RecMath", "RecTestSupport"]),
+        .testTarget(
+            name: "AutoRecTests",
+            dependencies: ["AutoRec", "RecData", "RecMath", "RecTestSupport",
+                           .product(name: "RealModule", package: "swift-numerics")]
+        ),
         .testTarget(
             name: "AutoRecCLITests",
             dependencies: ["autorec", "AutoRec", "RecData", "RecTestSupport",

@@ -11,3 +11,45 @@ public enum Reference {
         }
     }
 }
+
+extension Reference {
+    /// A random sparse matrix with about `density` of its entries present, values in [-1, 1).
+    public static func randomCSR(rows: Int, cols: Int, density: Double, seed: UInt64) -> CSRMatrix {
+        var rng = SplitMix64(seed: seed)
+        var r = [Int32](), c = [Int32](), v = [Float]()
+        for i in 0..<rows {
+            for j in 0..<cols where rng.nextDouble() < density {
+                r.append(Int32(i)); c.append(Int32(j)); v.append(rng.nextFloat() * 2 - 1)
+            }
+        }
+        return CSRMatrix(rows: rows, cols: cols, rowIndices: r, columnIndices: c, values: v)
+    }
+
+    /// A random dense matrix with entries in [-1, 1).
+    public static func randomMatrix(rows: Int, cols: Int, seed: UInt64) -> Matrix {
+        var rng = SplitMix64(seed: seed)
+        return Matrix(rows: rows, cols: cols, storage: (0..<(rows * cols)).map { _ in rng.nextFloat() * 2 - 1 })
+    }
+
+    /// C = A·B in Double, with A sparse.
+    public static func spmm(_ a: CSRMatrix, _ b: Matrix) -> [[Double]] {
+        var c = [[Double]](repeating: [Double](repeating: 0, count: b.cols), count: a.rows)
+        for r in 0..<a.rows {
+            for e in a.rowStart[r]..<a.rowStart[r + 1] {
+                for j in 0..<b.cols { c[r][j] += Double(a.values[e]) * Double(b[Int(a.columns[e]), j]) }
+            }
+        }
+        return c
+    }
+
+    /// C = Aᵀ·B in Double, with A sparse.
+    public static func spmmTransposed(_ a: CSRMatrix, _ b: Matrix) -> [[Double]] {
+        var c = [[Double]](repeating: [Double](repeating: 0, count: b.cols), count: a.cols)
+        for r in 0..<a.rows {
+            for e in a.rowStart[r]..<a.rowStart[r + 1] {
+                for j in 0..<b.cols { c[Int(a.columns[e])][j] += Double(a.values[e]) * Double(b[r, j]) }
+            }
+        }
+        return c
+    }
+}

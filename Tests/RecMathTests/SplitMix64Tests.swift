@@ -37,3 +37,14 @@ import Testing
         #expect(abs(s2 / Double(n) - 1) < 0.05)
     }
 }
+
+@Suite struct SplitMix64BoundedTests {
+    @Test("bounded integers cover the whole range evenly", arguments: [1, 2, 7, 1000])
+    func bounded(bound: Int) {
+        var g = SplitMix64(seed: 5)
+        var counts = [Int](repeating: 0, count: bound)
+        let n = bound * 200
+        for _ in 0..<n { counts[g.nextInt(below: bound)] += 1 }
+        #expect(counts.allSatisfy { $0 > 100 && $0 < 300 })
+    }
+}

@@ -1,0 +1,121 @@
+import RecMath
+
+/// Everything that defines an AutoRec model and how it is trained.
+///
+/// The model (Sedhain, Menon, Sanner and Xie, WWW 2015) reconstructs a partially observed rating
+/// vector `r` through one hidden layer:
+///
+/// ```
+/// h(r) = f(W · g(V r + μ) + b)
+/// ```
+/// I-AutoRec encodes each *item's* vector of ratings over all users; U-AutoRec each *user's*
+/// vector over all items. Training minimises, over the training ratings only,
+///
+/// ```
+/// E = ½ Σ_{observed (u, i)} (r_ui − r̂_ui)²  +  (λ / 2) (‖W‖² + ‖V‖²)
+/// ```
+/// a *sum* over ratings (not a mean), biases not penalised. A mini-batch of B of the N encoded
+/// vectors carries B/N of the penalty, so one epoch's batch objectives add up to E and λ means
+/// the same for every batch size and optimizer. The published λ = 100 for ML-1M is on this scale.
+public struct AutoRecConfiguration: Sendable, Equatable, Codable {
+    /// Which vectors are encoded.
+    public enum Orientation: String, Sendable, Codable, CaseIterable {
+        /// I-AutoRec: one input vector per item, of length = number of users.
+        case item
+        /// U-AutoRec: one input vector per user, of length = number of items.
+        case user
+    }
+
+    /// The value given to unobserved inputs (the loss never counts them).
+    public enum Fill: Sendable, Equatable, Codable, CustomStringConvertible {
+        /// Zero, as in the paper.
+        case zero
+        /// A constant, e.g. the middle of the scale.
+        case constant(Float)
+        /// The user's mean training rating (global mean for a user without ratings).
+        case userMean
+        /// The item's mean training rating (global mean for an item without ratings).
+        case itemMean
+
+        public var description: String {
+            switch self {
+            case .zero: "zero"
+            case let .constant(c): "constant \(c)"
+            case .userMean: "user mean"
+            case .itemMean: "item mean"
+            }
+        }
+    }
+
+    /// I- or U-AutoRec. Default `.item`.
+    public var orientation: Orientation = .item
+    /// Width of the code layer k. Default 500.
+    public var hiddenUnits: Int = 500
+    /// Encoder activation g. Default sigmoid.
+    public var encoder: Activation = .sigmoid
+    /// Decoder activation f. Default identity.
+    public var decoder: Activation = .identity
+    /// λ, the L2 penalty on W and V in the summed objective above. Default 100 (ML-1M, paper scale).
+    public var l2: Float = 100
+    /// Probability of dropping each code unit during training (inverted dropout). Default 0.
+    public var codeDropout: Float = 0
+    /// Probability of dropping each observed input during training (its input takes the fill
+    /// value; the loss still counts it). Default 0.
+    public var inputDropout: Float = 0
+    /// Value of unobserved inputs. Default zero.
+    public var fill: Fill = .zero
+    /// Standard deviation of the initial weights (biases start at a tenth of it). Default 0.01.
+    public var initialScale: Float = 0.01
+    /// The optimizer and its settings.
+    public var optimizer: OptimizerConfiguration = .init()
+    /// Maximum number of epochs (an epoch is one pass over the training vectors; one iteration for
+    /// the full-batch optimizers). Default 400.
+    public var epochs: Int = 400
+    /// Encoded vectors per mini-batch for Adam and SGD. Default 256.
+    public var batchSize: Int = 256
+    /// Stop after this many epochs without a better validation RMSE, and restore the best
+    /// weights (0: never stop early). Default 20.
+    public var patience: Int = 20
+    /// Seed of every random choice (initial weights, batch order, dropout). Default 42.
+    public var seed: UInt64 = 42
+
+    public init() {}
+
+    /// The paper's I-AutoRec on ML-1M: 500 sigmoid units, identity output, λ = 100, full-batch L-BFGS.
+    public static var iAutoRec: AutoRecConfiguration { AutoRecConfiguration() }
+
+    /// U-AutoRec: the same network over users' vectors.
+    public static var uAutoRec: AutoRecConfiguration {
+        var c = AutoRecConfiguration()
+        c.orientation = .user
+        return c
+    }
+
+    /// Checks every setting.
+    public func validate() throws(ConfigurationError) {
+        guard hiddenUnits >= 1 else { throw .invalid("hidden units must be at least 1, got \(hiddenUnits)") }
+        guard l2 >= 0 && l2.isFinite else { throw .invalid("the L2 penalty must be finite and >= 0, got \(l2)") }
+        guard (0..<1).contains(codeDropout) else { throw .invalid("code dropout must be in [0, 1), got \(codeDropout)") }
+        guard (0..<1).contains(inputDropout) else {
+            throw .invalid("input dropout must be in [0, 1), got \(inputDropout)")
+        }
+        guard initialScale > 0 && initialScale.isFinite else {
+            throw .invalid("the initial weight scale must be positive, got \(initialScale)")
+        }
+        guard epochs >= 1 else { throw .invalid("epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw .invalid("the batch size must be at least 1, got \(batchSize)") }
+        guard patience >= 0 else { throw .invalid("patience must be >= 0, got \(patience)") }
+        try optimizer.validate()
+    }
+}
+
+/// A setting that cannot work, with the reason.
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case let .invalid(why): "invalid configuration: \(why)"
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import RecData
+import RecMath
+
+/// Training ratings arranged for one orientation of AutoRec: a sparse matrix with one row per
+/// encoded vector (items for I-AutoRec) and one column per input (users), its transposed pattern,
+/// and the fill of unobserved inputs split into a per-row and a per-input offset.
+///
+/// The fill value of the unobserved input (row j, input u) is `rowOffset[j] + inputOffset[u]`
+/// (a constant, a user's mean or an item's mean all have this form), which lets the encoder add
+/// it algebraically: `V x_j = Σ_u fill(j,u) V[u] + Σ_{observed} (r_ju − fill(j,u)) V[u]`.
+public struct AutoRecData: Sendable {
+    /// Ratings, rows = encoded vectors, columns = inputs.
+    public let matrix: CSRMatrix
+    /// The transposed pattern of `matrix` (rows = inputs).
+    public let transpose: CSRTranspose
+    /// Per-row part of the fill.
+    public let rowOffset: [Float]
+    /// Per-input part of the fill.
+    public let inputOffset: [Float]
+    /// Whether every fill offset is zero (the paper's setting: nothing to add).
+    public let zeroFill: Bool
+    /// Number of training ratings in each row (0: the encoded entity is cold).
+    public let rowCounts: [Int]
+    /// Number of training ratings of each input.
+    public let inputCounts: [Int]
+    /// Mean training rating.
+    public let globalMean: Float
+
+    /// Arranges `table` for `orientation`, with `fill` computed from the table's own ratings.
+    ///
+    /// - Complexity: O(users + items + ratings).
+    public init(_ table: RatingTable, orientation: AutoRecConfiguration.Orientation, fill: AutoRecConfiguration.Fill) {
+        let byItem = orientation == .item
+        let rows = byItem ? table.itemCount : table.userCount
+        let inputs = byItem ? table.userCount : table.itemCount
+        let rowIdx = byItem ? table.items : table.users
+        let colIdx = byItem ? table.users : table.items
+        let matrix = CSRMatrix(rows: rows, cols: inputs, rowIndices: rowIdx, columnIndices: colIdx,
+                               values: table.ratings)
+        let transpose = CSRTranspose(of: matrix)
+        let rowCounts = (0..<rows).map { matrix.count(ofRow: $0) }
+        let inputCounts = (0..<inputs).map { transpose.rowStart[$0 + 1] - transpose.rowStart[$0] }
+        let globalMean = Float(table.globalMean)
+        self.matrix = matrix
+        self.transpose = transpose
+        self.rowCounts = rowCounts
+        self.inputCounts = inputCounts
+        self.globalMean = globalMean
+
+        var rowMean = [Float](repeating: globalMean, count: rows)
+        var inputMean = [Float](repeating: globalMean, count: inputs)
+        var rowSum = [Double](repeating: 0, count: rows), inputSum = [Double](repeating: 0, count: inputs)
+        for j in 0..<rows {
+            for e in matrix.rowStart[j]..<matrix.rowStart[j + 1] {
+                rowSum[j] += Double(matrix.values[e])
+                inputSum[Int(matrix.columns[e])] += Double(matrix.values[e])
+            }
+        }
+        for j in 0..<rows where rowCounts[j] > 0 { rowMean[j] = Float(rowSum[j] / Double(rowCounts[j])) }
+        for u in 0..<inputs where inputCounts[u] > 0 { inputMean[u] = Float(inputSum[u] / Double(inputCounts[u])) }
+
+        var ro = [Float](repeating: 0, count: rows), io = [Float](repeating: 0, count: inputs)
+        switch fill {
+        case .zero: break
+        case let .constant(c): ro = [Float](repeating: c, count: rows)
+        case .userMean: if byItem { io = inputMean } else { ro = rowMean }
+        case .itemMean: if byItem { ro = rowMean } else { io = inputMean }
+        }
+        rowOffset = ro
+        inputOffset = io
+        zeroFill = !ro.contains { $0 != 0 } && !io.contains { $0 != 0 }
+    }
+
+    /// Number of encoded vectors.
+    public var rows: Int { matrix.rows }
+    /// Length of each vector.
+    public var inputs: Int { matrix.cols }
+}
+
+/// A mini-batch: some rows of the training matrix, renumbered `0..<count`, with their transposed
+/// pattern for the per-input gradients.
+struct SparseBatch {
+    /// Global row index of each local row.
+    let rows: [Int32]
+    /// The rows' ratings (local rows × all inputs).
+    let matrix: CSRMatrix
+    /// Transposed pattern of `matrix`.
+    let transpose: CSRTranspose
+    /// Each rating minus the fill of its position (`nil` when the fill is zero: the ratings themselves).
+    let shiftedValues: [Float]?
+
+    /// The whole training set as one batch (shares the data's arrays).
+    init(all data: AutoRecData) {
+        rows = (0..<data.rows).map { Int32($0) }
+        matrix = data.matrix
+        transpose = data.transpose
+        shiftedValues = Self.shift(matrix, rows: rows, data)
+    }
+
+    /// `r − rowOffset[row] − inputOffset[input]` at every entry, or nil for a zero fill.
+    static func shift(_ m: CSRMatrix, rows: [Int32], _ data: AutoRecData) -> [Float]? {
+        if data.zeroFill { return nil }
+        var v = m.values
+        for j in 0..<m.rows {
+            let a = data.rowOffset[Int(rows[j])]
+            for e in m.rowStart[j]..<m.rowStart[j + 1] { v[e] -= a + data.inputOffset[Int(m.columns[e])] }
+        }
+        return v
+    }
+
+    /// The batch of `rows` (global indices) of `data`.
+    init(_ rows: ArraySlice<Int32>, of data: AutoRecData) {
+        let m = data.matrix
+        var start = [Int](), cols = [Int32](), vals = [Float]()
+        start.reserveCapacity(rows.count + 1)
+        start.append(0)
+        for r in rows {
+            let lo = m.rowStart[Int(r)], hi = m.rowStart[Int(r) + 1]
+            cols.append(contentsOf: m.columns[lo..<hi])
+            vals.append(contentsOf: m.values[lo..<hi])
+            start.append(cols.count)
+        }
+        self.rows = Array(rows)
+        matrix = CSRMatrix(rows: rows.count, cols: m.cols, rowStart: start, columns: cols, values: vals)
+        transpose = CSRTranspose(of: matrix)
+        shiftedValues = Self.shift(matrix, rows: self.rows, data)
+    }
+}

@@ -1,0 +1,201 @@
+import Dispatch
+import RecData
+import RecMath
+
+/// I-AutoRec or U-AutoRec: a trained network plus the training vectors it reconstructs.
+///
+/// A held-out rating (u, i) is predicted from the reconstruction of the *training* vector of the
+/// encoded entity (item i for I-AutoRec), so test ratings never enter the input.
+public struct AutoRecModel: RatingModel {
+    /// The model's settings.
+    public var configuration: AutoRecConfiguration
+    /// The weights (nil before `fit`).
+    public private(set) var parameters: AutoRecParameters?
+    /// One record per epoch trained.
+    public private(set) var history: [EpochRecord] = []
+    /// The epoch whose weights were kept (best validation RMSE, or the last one).
+    public private(set) var bestEpoch = 0
+    /// Whether training stopped early (patience or a stop request).
+    public private(set) var stoppedEarly = false
+    /// Called after every epoch (for progress output).
+    public var onEpoch: ((EpochRecord) -> Void)?
+    /// Called after every mini-batch with (batch, batches) (for a progress bar).
+    public var onBatch: ((Int, Int) -> Void)?
+
+    /// The training vectors, arranged for the orientation.
+    public private(set) var data: AutoRecData?
+    /// Codes H of every training vector at the current weights (one row per encoded entity).
+    public private(set) var codes = Matrix(rows: 0, cols: 0)
+    /// The scale predictions are clipped to by the evaluator.
+    public private(set) var scale = RatingScale(minimum: 1, maximum: 5, step: 1)
+
+    public init(configuration: AutoRecConfiguration = .iAutoRec) {
+        self.configuration = configuration
+    }
+
+    /// A trained model from saved weights and its training vectors.
+    public init(configuration: AutoRecConfiguration, parameters: AutoRecParameters, training: RatingTable) {
+        self.configuration = configuration
+        self.parameters = parameters
+        let data = AutoRecData(training, orientation: configuration.orientation, fill: configuration.fill)
+        self.data = data
+        scale = training.scale
+        codes = Self.allCodes(configuration, parameters, data)
+    }
+
+    // MARK: - Training
+
+    public mutating func fit(_ train: RatingTable, validation: RatingTable?) throws {
+        try configuration.validate()
+        guard train.count > 0 else { throw TrainingError.noRatings }
+        TrainingControl.reset()
+        let config = configuration
+        let data = AutoRecData(train, orientation: config.orientation, fill: config.fill)
+        self.data = data
+        scale = train.scale
+        var rng = SplitMix64(seed: config.seed)
+        var params = AutoRecParameters(inputs: data.inputs, hidden: config.hiddenUnits, scale: config.initialScale,
+                                       using: &rng)
+        let validPattern = validation.map { Self.pattern($0, config.orientation, rows: data.rows, inputs: data.inputs) }
+        let net = AutoRecNetwork(configuration: config)
+        let ws = AutoRecWorkspace()
+        var grads = params.zeros()
+        let full = SparseBatch(all: data)
+        history = []
+        stoppedEarly = false
+        var best: (rmse: Double, epoch: Int, params: AutoRecParameters)? = nil
+        var lbfgs = LBFGSOptimizer(history: config.optimizer.history)
+        var stepper: any Optimizer = switch config.optimizer.kind {
+        case .adam: AdamOptimizer(beta1: config.optimizer.beta1, beta2: config.optimizer.beta2,
+                                  epsilon: config.optimizer.epsilon)
+        case .sgd: MomentumOptimizer(momentum: config.optimizer.momentum)
+        case .rprop, .lbfgs: RPropOptimizer(initialStep: config.optimizer.initialStep,
+                                            maximumStep: config.optimizer.maximumStep)
+        }
+        var lbfgsState: Double? = nil
+        var order = (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) }
+
+        for epoch in 0..<config.epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let lr = config.optimizer.learningRate(epoch: epoch, of: config.epochs)
+            var loss = 0.0, squared = 0.0
+            switch config.optimizer.kind {
+            case .lbfgs:
+                func evaluate(_ x: [Matrix], _ g: inout [Matrix]) -> Double {
+                    let r = net.lossAndGradient(AutoRecParameters(tensors: x), batch: full, data: data,
+                                                penaltyShare: 1, grads: &g, workspace: ws, rng: &rng,
+                                                training: true)
+                    squared = r.squaredError
+                    return r.objective
+                }
+                let current = lbfgsState ?? evaluate(params.tensors, &grads)
+                let r = lbfgs.iterate(&params.tensors, loss: current, gradients: &grads, evaluate: evaluate)
+                loss = r.loss
+                lbfgsState = r.loss
+            case .rprop:
+                let r = net.lossAndGradient(params, batch: full, data: data, penaltyShare: 1, grads: &grads,
+                                            workspace: ws, rng: &rng, training: true)
+                stepper.step(&params.tensors, gradients: grads, learningRate: lr)
+                (loss, squared) = r
+            case .adam, .sgd:
+                partialShuffle(&order, using: &rng)
+                let batches = (order.count + config.batchSize - 1) / config.batchSize
+                for b in 0..<batches {
+                    let rows = order[(b * config.batchSize)..<min(order.count, (b + 1) * config.batchSize)]
+                    let batch = SparseBatch(rows, of: data)
+                    let share = Float(rows.count) / Float(order.count)
+                    let r = net.lossAndGradient(params, batch: batch, data: data, penaltyShare: share,
+                                                grads: &grads, workspace: ws, rng: &rng, training: true)
+                    stepper.step(&params.tensors, gradients: grads, learningRate: lr)
+                    loss += r.objective
+                    squared += r.squaredError
+                    onBatch?(b + 1, batches)
+                    if TrainingControl.stopRequested { break }
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard loss.isFinite && params.isFinite else { throw TrainingError.nonFinite(epoch: epoch + 1) }
+            var record = EpochRecord(epoch: epoch + 1, loss: loss,
+                                     trainRMSE: (squared / Double(max(1, data.matrix.nonzeros))).squareRoot(),
+                                     validationRMSE: nil, learningRate: lr, seconds: seconds)
+            if let (pattern, truth) = validPattern {
+                let h = Self.allCodes(config, params, data)
+                let rmse = Self.rmse(config, params, codes: h, pattern: pattern, truth: truth, scale: train.scale)
+                record.validationRMSE = rmse
+                if best == nil || rmse < best!.rmse { best = (rmse, epoch + 1, params) }
+            }
+            history.append(record)
+            onEpoch?(record)
+            if TrainingControl.stopRequested { stoppedEarly = true; break }
+            if let b = best, config.patience > 0, epoch + 1 - b.epoch >= config.patience { stoppedEarly = true; break }
+        }
+        if let b = best {
+            params = b.params
+            bestEpoch = b.epoch
+        } else {
+            bestEpoch = history.count
+        }
+        parameters = params
+        codes = Self.allCodes(config, params, data)
+    }
+
+    /// Validation ratings as a pattern over (encoded rows × inputs) and the true values in its entry order.
+    static func pattern(
+        _ t: RatingTable, _ o: AutoRecConfiguration.Orientation, rows: Int, inputs: Int
+    ) -> (CSRMatrix, [Float]) {
+        let byItem = o == .item
+        let m = CSRMatrix(rows: rows, cols: inputs, rowIndices: byItem ? t.items : t.users,
+                          columnIndices: byItem ? t.users : t.items, values: t.ratings)
+        return (m, m.values)
+    }
+
+    /// H for every training vector, without dropout.
+    static func allCodes(_ config: AutoRecConfiguration, _ p: AutoRecParameters, _ data: AutoRecData) -> Matrix {
+        let net = AutoRecNetwork(configuration: config)
+        let batch = SparseBatch(all: data)
+        var h = Matrix(rows: data.rows, cols: config.hiddenUnits)
+        net.encode(p, matrix: batch.matrix, globalRows: batch.rows, values: batch.shiftedValues ?? batch.matrix.values,
+                   data: data, workspace: AutoRecWorkspace(), into: &h)
+        return h
+    }
+
+    /// RMSE of clipped predictions at `pattern`.
+    static func rmse(
+        _ config: AutoRecConfiguration, _ p: AutoRecParameters, codes: Matrix, pattern: CSRMatrix, truth: [Float],
+        scale: RatingScale
+    ) -> Double {
+        var out = [Float](repeating: 0, count: pattern.nonzeros)
+        AutoRecNetwork(configuration: config).decode(p, matrix: pattern, codes: codes, into: &out)
+        var s = 0.0
+        for e in 0..<out.count {
+            let d = Double(scale.clip(out[e]) - truth[e])
+            s += d * d
+        }
+        return (s / Double(max(1, out.count))).squareRoot()
+    }
+
+    // MARK: - Prediction
+
+    public func predict(user: Int32, item: Int32) -> Float {
+        guard let p = parameters else { return data?.globalMean ?? 0 }
+        let byItem = configuration.orientation == .item
+        let row = Int(byItem ? item : user), input = Int(byItem ? user : item)
+        guard row < codes.rows, input < p.decoderWeight.rows else { return data?.globalMean ?? 0 }
+        let k = configuration.hiddenUnits
+        let dot = codes.storage.withUnsafeBufferPointer { h in
+            p.decoderWeight.storage.withUnsafeBufferPointer { w in
+                Kernels.dot(h.baseAddress! + row * k, w.baseAddress! + input * k, k)
+            }
+        }
+        return configuration.decoder.apply(dot + p.decoderBias.storage[input])
+    }
+}
+
+/// Fisher-Yates shuffle driven by `rng.next()` only.
+func partialShuffle(_ a: inout [Int32], using rng: inout SplitMix64) {
+    guard a.count > 1 else { return }
+    for i in 0..<(a.count - 1) {
+        let j = i + rng.nextInt(below: a.count - i)
+        if i != j { a.swapAt(i, j) }
+    }
+}

@@ -1,0 +1,114 @@
+/// The raw-memory loops of the package. Each takes pointers and `Int`s only, allocates nothing
+/// and is called by a shape-checking wrapper; parallel ones split output rows over threads so
+/// that no two threads write one row.
+///
+/// Vector loops use two `SIMD8<Float>` accumulators or row updates of eight lanes with a scalar
+/// tail (STYLE.md, hot loops), plain `*` and `+` (no `fma` calls in a portable build).
+public enum Kernels {
+    /// Dot product of `n` floats.
+    @inlinable
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+        let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+        var c = 0
+        while c + 16 <= n {
+            a0 += rx.loadUnaligned(fromByteOffset: c &* 4, as: SIMD8<Float>.self)
+                * ry.loadUnaligned(fromByteOffset: c &* 4, as: SIMD8<Float>.self)
+            a1 += rx.loadUnaligned(fromByteOffset: (c &+ 8) &* 4, as: SIMD8<Float>.self)
+                * ry.loadUnaligned(fromByteOffset: (c &+ 8) &* 4, as: SIMD8<Float>.self)
+            c &+= 16
+        }
+        if c + 8 <= n {
+            a0 += rx.loadUnaligned(fromByteOffset: c &* 4, as: SIMD8<Float>.self)
+                * ry.loadUnaligned(fromByteOffset: c &* 4, as: SIMD8<Float>.self)
+            c &+= 8
+        }
+        var s = (a0 + a1).sum()
+        while c < n {
+            s += x[c] * y[c]
+            c &+= 1
+        }
+        return s
+    }
+
+    /// y ← y + a·x over `n` floats.
+    @inlinable
+    public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        let va = SIMD8<Float>(repeating: a)
+        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+        var c = 0
+        while c + 8 <= n {
+            let o = c &* 4
+            let v = ry.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                + va * rx.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            ry.storeBytes(of: v, toByteOffset: o, as: SIMD8<Float>.self)
+            c &+= 8
+        }
+        while c < n {
+            y[c] += a * x[c]
+            c &+= 1
+        }
+    }
+
+    /// Sparse times dense, one output row per sparse row:
+    ///
+    /// ```
+    /// C[r] = beta·C[r] + Σ_{e in row r} values[map(e)] · B[columns[e]]      (beta is 0 or 1)
+    /// ```
+    /// where `map(e) = valueIndex[e]` when a value index is given (to read the values of the
+    /// transposed pattern in the original entry order), else `e`. `B` and `C` are row-major with
+    /// `k` columns. Rows `rows` only (the caller splits rows over threads).
+    ///
+    /// - Complexity: O(entries in those rows × k).
+    @inlinable
+    public static func spmmRows(
+        _ rows: Range<Int>, rowStart: UnsafePointer<Int>, columns: UnsafePointer<Int32>,
+        values: UnsafePointer<Float>, valueIndex: UnsafePointer<Int32>?,
+        b: UnsafePointer<Float>, k: Int, c: UnsafeMutablePointer<Float>, accumulate: Bool
+    ) {
+        for r in rows {
+            let out = c + r &* k
+            if !accumulate { out.update(repeating: 0, count: k) }
+            let lo = rowStart[r], hi = rowStart[r &+ 1]
+            if let valueIndex {
+                for e in lo..<hi {
+                    axpy(values[Int(valueIndex[e])], b + Int(columns[e]) &* k, out, k)
+                }
+            } else {
+                for e in lo..<hi {
+                    axpy(values[e], b + Int(columns[e]) &* k, out, k)
+                }
+            }
+        }
+    }
+
+    /// Dense times dense sampled at a sparse pattern:
+    ///
+    /// ```
+    /// out[e] = X[r] · Y[columns[e]]     for every entry e of row r
+    /// ```
+    /// `X` and `Y` are row-major with `k` columns. Rows `rows` only.
+    ///
+    /// - Complexity: O(entries in those rows × k).
+    @inlinable
+    public static func sddmmRows(
+        _ rows: Range<Int>, rowStart: UnsafePointer<Int>, columns: UnsafePointer<Int32>,
+        x: UnsafePointer<Float>, y: UnsafePointer<Float>, k: Int, out: UnsafeMutablePointer<Float>
+    ) {
+        for r in rows {
+            let xr = x + r &* k
+            for e in rowStart[r]..<rowStart[r &+ 1] {
+                out[e] = dot(xr, y + Int(columns[e]) &* k, k)
+            }
+        }
+    }
+
+    /// y[r] = A[r] · x for rows `rows` of a row-major matrix with `cols` columns.
+    @inlinable
+    public static func gemvRows(
+        _ rows: Range<Int>, a: UnsafePointer<Float>, cols: Int, x: UnsafePointer<Float>,
+        y: UnsafeMutablePointer<Float>
+    ) {
+        for r in rows { y[r] = dot(a + r &* cols, x, cols) }
+    }
+}
