@@ -24,7 +24,7 @@ import Testing
 
     @Test("--data: an existing path is used as is, an installed name maps to its folder")
     func resolveData() throws {
-        let folder = try TemporaryFolder("datadir")
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
         let file = folder.url.appendingPathComponent("mine.csv")
         try Data("x".utf8).write(to: file)

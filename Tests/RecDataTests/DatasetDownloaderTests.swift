@@ -32,7 +32,7 @@ import ZIPFoundation
         reply: (_ bytes: [UInt8]) -> LoopbackHTTPServer.Reply, maxRequests: Int = 2,
         _ body: (_ downloader: DatasetDownloader, _ server: LoopbackHTTPServer, _ md5: String) async throws -> Void
     ) async throws {
-        let folder = try TemporaryFolder("download")
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
         let (bytes, md5) = try archive(in: folder)
         let server = try LoopbackHTTPServer(routes: ["/ml-test.zip": reply(bytes)], maxRequests: maxRequests)
@@ -126,7 +126,7 @@ import ZIPFoundation
 
     @Test("an unreachable server fails at once, saying where to put the files by hand")
     func unreachable() async throws {
-        let folder = try TemporaryFolder("download")
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
         let port = try LoopbackHTTPServer.refusedPort()
         let downloader = DatasetDownloader(
@@ -145,7 +145,7 @@ import ZIPFoundation
 
     @Test("a folder without its ratings file is reported, not overwritten")
     func incompleteFolder() async throws {
-        let folder = try TemporaryFolder("download")
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("ml-test"),
                                                 withIntermediateDirectories: true)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import RecMath
+
 @testable import RecData
 
 @Suite struct RatingWriterTests {
@@ -141,5 +143,27 @@ import Testing
         let url = try RatingWriter.writeDataset(Self.sample(), format: format, into: target)
         #expect(url.lastPathComponent == name)
         #expect(try FileManager.default.contentsOfDirectory(atPath: target.path) == [name])
+    }
+}
+
+@Suite struct RatingWriterRoundTripTests {
+    @Test("a written data set folder is detected and read back to the same ratings",
+          arguments: [(RatingFileFormat.ml100k, SyntheticScale.stars), (.ml1m, .stars), (.mlLatest, .halfStars)])
+    func roundTrip(format: RatingFileFormat, scale: SyntheticScale) throws {
+        var config = SyntheticConfiguration()
+        (config.users, config.items, config.ratings, config.scale) = (40, 30, 900, scale)
+        var rng = SplitMix64(seed: 5)
+        let table = try SyntheticDataset.generate(config, using: &rng)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try RatingWriter.writeDataset(table, format: format, into: folder.url)
+        let read = try Dataset.detect(at: folder.url.path).load(sideInformation: false).ratings
+        #expect(read.count == table.count)
+        for k in 0..<table.count {
+            #expect(read.userIDs.rawID(read.users[k]) == table.userIDs.rawID(table.users[k]))
+            #expect(read.itemIDs.rawID(read.items[k]) == table.itemIDs.rawID(table.items[k]))
+            #expect(read.ratings[k] == table.ratings[k])
+            #expect(read.timestamps[k] == table.timestamps[k])
+        }
     }
 }

@@ -1,13 +1,11 @@
 import Foundation
 
-/// A fresh folder under the system's temporary directory, removed by `remove()`.
+/// A fresh folder (from ``TestFiles/folder()``) that the test removes when done.
 struct TemporaryFolder {
     let url: URL
 
-    init(_ label: String = "recdata") throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    init() throws {
+        url = URL(fileURLWithPath: TestFiles.folder(), isDirectory: true)
     }
 
     /// Names in the folder, sorted.
