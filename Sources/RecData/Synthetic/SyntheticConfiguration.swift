@@ -62,7 +62,8 @@ public enum SyntheticPreset: String, Sendable, Hashable, Codable, CaseIterable, 
 /// bias-only predictor leaves about 0.35 of variance that a rank-``rank`` factorisation can learn.
 ///
 /// Users rate ``minimumPerUser`` items plus a log-normal number more (spread
-/// ``userActivitySpread``), scaled so the total is ``ratings`` exactly; items are chosen without
+/// ``userActivitySpread``, at most 70% of the items unless the total needs more), scaled so the
+/// total is ``ratings`` exactly; items are chosen without
 /// repetition, with probability proportional to a log-normal popularity (spread
 /// ``itemPopularitySpread``), and popular items are rated a little higher
 /// (``popularityBiasCorrelation``). Every item gets at least one rating. Timestamps increase
