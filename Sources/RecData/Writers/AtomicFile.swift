@@ -40,13 +40,10 @@ enum AtomicFile {
     /// - Throws: ``FileWriteError`` when the file cannot be created, written or renamed, or what
     ///   `body` throws (converted to a ``FileWriteError``).
     static func create(at path: String, _ body: (Int32) throws(FileWriteError) -> Void) throws(FileWriteError) {
-        var template = Array("\(path).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+        var fd: Int32 = -1
+        guard let tempPath = fillTemplate("\(path).tmp-XXXXXX", { fd = mkstemp($0); return fd >= 0 }) else {
+            throw FileWriteError(path: path, reason: errnoText())
         }
-        guard fd >= 0 else { throw FileWriteError(path: path, reason: errnoText()) }
-        let tempPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(FileWriteError) {
             // mkstemp makes the file 0600; data files are meant to be read by others too.
             _ = fchmod(fd, 0o644)
@@ -84,15 +81,13 @@ enum AtomicFile {
 
     /// Creates a fresh empty file named `prefix` plus a random suffix inside `directory`; returns its path.
     static func makeTemporaryFile(in directory: String, prefix: String) throws(FileWriteError) -> String {
-        var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+        var fd: Int32 = -1
+        guard let path = fillTemplate("\(directory)/\(prefix)XXXXXX", { fd = mkstemp($0); return fd >= 0 }) else {
+            throw FileWriteError(path: directory, reason: errnoText())
         }
-        guard fd >= 0 else { throw FileWriteError(path: directory, reason: errnoText()) }
         _ = fchmod(fd, 0o644)
         close(fd)
-        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path
     }
 
     /// Renames `source` to `destination` (same file system), failing if that cannot be done.
@@ -104,12 +99,20 @@ enum AtomicFile {
 
     /// Creates a fresh temporary folder named `prefix` plus a random suffix inside `directory`.
     static func makeTemporaryFolder(in directory: String, prefix: String) throws(FileWriteError) -> String {
-        var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
-        let ok = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            return mkdtemp(base) != nil
+        guard let path = fillTemplate("\(directory)/\(prefix)XXXXXX", { mkdtemp($0) != nil }) else {
+            throw FileWriteError(path: directory, reason: errnoText())
         }
-        guard ok else { throw FileWriteError(path: directory, reason: errnoText()) }
-        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path
+    }
+
+    /// Runs `make` (`mkstemp`, `mkdtemp`) on a C copy of a `…XXXXXX` template, which it fills in;
+    /// returns the filled-in path, or `nil` when `make` fails (errno tells why).
+    private static func fillTemplate(_ template: String, _ make: (UnsafeMutablePointer<CChar>) -> Bool) -> String? {
+        var bytes = Array(template.utf8CString)
+        let ok = bytes.withUnsafeMutableBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            return make(base)
+        }
+        return ok ? String(decoding: bytes.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
     }
 }
