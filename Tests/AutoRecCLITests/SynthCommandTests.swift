@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecData
+import RecTestSupport
 import Testing
 
 @testable import autorec
@@ -68,5 +69,26 @@ import Testing
         await #expect(throws: DownloadError.unknownDataset("ml-5m", known: DatasetCatalogue.names)) {
             try await Self.run(["download", "ml-5m", "--data-dir", Self.folder()])
         }
+    }
+
+    @Test("download fetches, checks and installs a data set from the server it is given")
+    func downloadFromServer() async throws {
+        let dir = URL(fileURLWithPath: Self.folder(), isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // ml-latest-small has no published checksum, so any archive is accepted.
+        let (bytes, _) = try TestArchive.zip(
+            folder: "ml-latest-small", files: [("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3.5,4\n")],
+            in: dir)
+        let server = try LoopbackHTTPServer(routes: ["/ml-latest-small.zip": .init(body: bytes)], maxRequests: 1)
+        defer { server.stop() }
+        let data = dir.appendingPathComponent("data").path
+        try await Self.run([
+            "download", "ml-latest-small", "--data-dir", data, "--base-url", "http://127.0.0.1:\(server.port)/",
+        ])
+        #expect(FileManager.default.fileExists(atPath: data + "/ml-latest-small/ratings.csv"))
+        #expect(try DataDirectory.resolveDataArgument("ml-latest-small", dataDirectory: URL(fileURLWithPath: data))
+            .path == data + "/ml-latest-small")
+        #expect(server.requests == ["/ml-latest-small.zip"])
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
+import RecTestSupport
 import Testing
-import ZIPFoundation
 
 @testable import RecData
 
@@ -10,16 +10,7 @@ import ZIPFoundation
     /// A zip holding `ml-TEST100K/u.data` (an archive folder named unlike the data set, as
     /// ml-10m.zip holds ml-10M100K/), its bytes and MD5.
     static func archive(in folder: TemporaryFolder) throws -> (bytes: [UInt8], md5: String) {
-        let source = folder.url.appendingPathComponent("src/ml-TEST100K", isDirectory: true)
-        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-        try Data(ratings.utf8).write(to: source.appendingPathComponent("u.data"))
-        try Data("readme".utf8).write(to: source.appendingPathComponent("README"))
-        let zip = folder.url.appendingPathComponent("test.zip")
-        try FileManager.default.zipItem(at: source, to: zip)
-        let bytes = [UInt8](try Data(contentsOf: zip))
-        var md5 = MD5()
-        md5.update(bytes)
-        return (bytes, md5.hexDigest())
+        try TestArchive.zip(folder: "ml-TEST100K", files: [("u.data", ratings), ("README", "readme")], in: folder.url)
     }
 
     static func entry(md5: String?) -> CatalogueEntry {

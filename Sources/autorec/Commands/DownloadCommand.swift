@@ -9,6 +9,7 @@ struct DownloadCommand: AsyncParsableCommand {
         abstract: "Download a MovieLens data set into the data directory (checked against its MD5).",
         discussion: """
             Data sets: \(DatasetCatalogue.names.joined(separator: ", ")).
+
             The data directory is $AUTOREC_DATA, else $XDG_CACHE_HOME/autorec, else ~/.cache/autorec; \
             a data set NAME is installed as DATA_DIR/NAME and other commands accept NAME as --data. \
             Nothing half-written is ever left at that path; running it again when the data set is \
@@ -27,6 +28,9 @@ struct DownloadCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Folder to install into (default: $AUTOREC_DATA, $XDG_CACHE_HOME/autorec or ~/.cache/autorec).")
     var dataDirectory: String?
+
+    @Option(name: .customLong("base-url"), help: "Server folder to download NAME.zip from (default: $AUTOREC_DOWNLOAD_URL, else GroupLens).")
+    var baseURL: String?
 
     @Option(help: "Seconds without data before giving up.")
     var timeout: Double = 20
@@ -57,7 +61,7 @@ struct DownloadCommand: AsyncParsableCommand {
         guard let entry = DatasetCatalogue.entry(named: name) else {
             throw DownloadError.unknownDataset(name, known: DatasetCatalogue.names)
         }
-        let downloader = DatasetDownloader(dataDirectory: directory, timeout: timeout)
+        let downloader = DatasetDownloader(dataDirectory: directory, baseURL: baseURL, timeout: timeout)
         if DataDirectory.installedFolder(for: entry, in: directory) == nil {
             printError("downloading \(downloader.archiveURL(for: entry))")
         }

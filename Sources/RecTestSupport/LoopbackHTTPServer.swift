@@ -10,16 +10,22 @@ import Foundation
 ///
 /// Bounded: it serves at most `maxRequests` requests, gives up after `lifetime` seconds, and stops
 /// on ``stop()``; one connection at a time, `Connection: close`.
-final class LoopbackHTTPServer: @unchecked Sendable {
-    struct Reply: Sendable {
-        var status = 200
-        var body: [UInt8]
+public final class LoopbackHTTPServer: @unchecked Sendable {
+    public struct Reply: Sendable {
+        public var status = 200
+        public var body: [UInt8]
         /// The Content-Length to announce; defaults to the body's length. A larger value makes a
         /// truncated download: the server sends the body and closes.
-        var announcedLength: Int?
+        public var announcedLength: Int?
+
+        public init(status: Int = 200, body: [UInt8], announcedLength: Int? = nil) {
+            self.status = status
+            self.body = body
+            self.announcedLength = announcedLength
+        }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let routes: [String: Reply]
     private let lock = NSLock()
@@ -28,9 +34,9 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// The request paths served so far.
-    var requests: [String] { lock.withLock { paths } }
+    public var requests: [String] { lock.withLock { paths } }
 
-    init(routes: [String: Reply], maxRequests: Int = 4, lifetime: TimeInterval = 20) throws {
+    public init(routes: [String: Reply], maxRequests: Int = 4, lifetime: TimeInterval = 20) throws {
         self.routes = routes
         (listener, port) = try Self.bindLoopback(listen: true)
         let deadline = Date().addingTimeInterval(lifetime)
@@ -43,14 +49,14 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// A loopback port with nothing listening on it (bound, then closed): connecting is refused.
-    static func refusedPort() throws -> UInt16 {
+    public static func refusedPort() throws -> UInt16 {
         let (fd, port) = try bindLoopback(listen: false)
         close(fd)
         return port
     }
 
     /// Stops serving and waits for the server thread to end.
-    func stop() {
+    public func stop() {
         lock.withLock { stopRequested = true }
         finished.wait()
     }
@@ -132,7 +138,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         }
     }
 
-    enum ServerError: Error {
+    public enum ServerError: Error {
         case socket(Int32)
     }
 }
