@@ -70,7 +70,8 @@ let package = Package(
         .testTarget(
             name: "AutoRecTests",
             dependencies: ["AutoRec", "RecData", "RecMath", "RecTestSupport",
-                           .product(name: "RealModule", package: "swift-numerics")]
+                           .product(name: "RealModule", package: "swift-numerics")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "AutoRecCLITests",

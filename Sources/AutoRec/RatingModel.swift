@@ -2,7 +2,7 @@ import RecData
 
 /// A model that learns from a table of ratings and predicts a rating for a (user, item) pair.
 ///
-/// Indices are the dense indices of the training table's ``RecData/IDMap``s. `predict` may be
+/// Indices are the dense indices of the training table's `IDMap`s. `predict` may be
 /// called for any index in range; for a user or item with no training rating the model returns
 /// its own fallback (the evaluator applies the cold-start policy before asking, see
 /// ``ColdStartPolicy``).
@@ -15,13 +15,31 @@ public protocol RatingModel {
 
     /// Predictions for many pairs at once (a model may share work between pairs).
     func predict(users: [Int32], items: [Int32]) -> [Float]
+
+    /// Writes r̂_ui for every item `i` in `0..<scores.count` into `scores[i]` (not clipped).
+    ///
+    /// Ranking metrics and top-N recommendation need one user's scores for all items. The default
+    /// calls ``predict(user:item:)`` once per item; a model that can compute a whole row at once
+    /// (AutoRec decodes a user's full vector) overrides it.
+    ///
+    /// - Parameters:
+    ///   - user: The user index.
+    ///   - scores: Output, one slot per item index; its count fixes the items scored.
+    /// - Complexity: O(items) calls to ``predict(user:item:)`` for the default.
+    func scores(forUser user: Int32, into scores: inout [Float])
 }
 
 extension RatingModel {
+    /// Calls ``predict(user:item:)`` for each pair.
     public func predict(users: [Int32], items: [Int32]) -> [Float] {
         precondition(users.count == items.count, "predict: \(users.count) users, \(items.count) items")
         var out = [Float](repeating: 0, count: users.count)
         for k in 0..<users.count { out[k] = predict(user: users[k], item: items[k]) }
         return out
+    }
+
+    /// Calls ``predict(user:item:)`` for each item index in `0..<scores.count`.
+    public func scores(forUser user: Int32, into scores: inout [Float]) {
+        for i in 0..<scores.count { scores[i] = predict(user: user, item: Int32(i)) }
     }
 }

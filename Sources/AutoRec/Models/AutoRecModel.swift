@@ -43,11 +43,14 @@ public struct AutoRecModel: RatingModel {
         codes = Self.allCodes(configuration, parameters, data)
     }
 
+    /// `I-AutoRec` or `U-AutoRec`.
+    public var modelName: String { configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec" }
+
     // MARK: - Training
 
     public mutating func fit(_ train: RatingTable, validation: RatingTable?) throws {
         try configuration.validate()
-        guard train.count > 0 else { throw TrainingError.noRatings }
+        guard train.count > 0 else { throw TrainingError.emptyTrainingSet(model: modelName) }
         TrainingControl.reset()
         let config = configuration
         let data = AutoRecData(train, orientation: config.orientation, fill: config.fill)
@@ -114,7 +117,7 @@ public struct AutoRecModel: RatingModel {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            guard loss.isFinite && params.isFinite else { throw TrainingError.nonFinite(epoch: epoch + 1) }
+            guard loss.isFinite && params.isFinite else { throw TrainingError.nonFinite(model: modelName, epoch: epoch + 1) }
             var record = EpochRecord(epoch: epoch + 1, loss: loss,
                                      trainRMSE: (squared / Double(max(1, data.matrix.nonzeros))).squareRoot(),
                                      validationRMSE: nil, learningRate: lr, seconds: seconds)

@@ -92,6 +92,10 @@ struct AutoRecNetwork {
         let k = hidden
         matrix.multiply(p.encoderWeight, values: values, into: &h)
         if !data.zeroFill {
+            if ws.fillSum.count != k {
+                ws.fillSum = [Float](repeating: 0, count: k)
+                ws.fillInput = [Float](repeating: 0, count: k)
+            }
             p.encoderWeight.weightedRowSum(nil, into: &ws.fillSum)
             p.encoderWeight.weightedRowSum(data.inputOffset, into: &ws.fillInput)
         }

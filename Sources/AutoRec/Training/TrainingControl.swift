@@ -15,23 +15,6 @@ public enum TrainingControl {
     public static func reset() { flag.store(false, ordering: .relaxed) }
 }
 
-/// Why training could not go on.
-public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The objective or the weights stopped being finite.
-    case nonFinite(epoch: Int)
-    /// The training table has no ratings.
-    case noRatings
-
-    public var description: String {
-        switch self {
-        case let .nonFinite(epoch):
-            "training diverged at epoch \(epoch): the loss or the weights are no longer finite "
-                + "(help: lower the learning rate, raise the L2 penalty, or use the L-BFGS optimizer)"
-        case .noRatings: "the training part has no ratings"
-        }
-    }
-}
-
 /// What one epoch did.
 public struct EpochRecord: Sendable, Equatable, Codable {
     /// 1-based epoch number.

@@ -1,0 +1,305 @@
+import Foundation
+
+/// A saved model: a folder holding `weights.safetensors`, `model.json` and optionally `report.json`.
+///
+/// ```
+/// model/
+///   weights.safetensors   the parameters (see SafeTensorsFile), readable from Python
+///   model.json            configuration, id maps, formatVersion: pretty-printed, sorted keys
+///   report.json           optional: how the model was trained and how it scored
+/// ```
+///
+/// Saving is atomic at the folder level: every file is written into a fresh `DIR.tmp-XXXXXXXX`
+/// beside the target and flushed; then an existing `DIR` is renamed aside to `DIR.old-XXXXXXXX`,
+/// the new folder renamed in, and the old one deleted. A crash or error at any point leaves either
+/// the old complete folder or the new complete folder at `DIR` (or, between the two renames, no
+/// `DIR` and the old folder intact under its `.old-` name, which ``loadWeights()`` and friends then
+/// point out), never a half-written `DIR`.
+///
+/// ```swift
+/// let dir = ModelDirectory("runs/ml-1m")
+/// try dir.save(weights: weights, model: configuration, report: report)
+/// let configuration = try dir.loadModel(AutoRecFile.self, supportedFormatVersion: 1)
+/// let weights = try dir.loadWeights()
+/// ```
+public struct ModelDirectory: Sendable, Hashable {
+    /// The weights file's name inside the folder.
+    public static let weightsFileName = "weights.safetensors"
+    /// The model description's name inside the folder.
+    public static let modelFileName = "model.json"
+    /// The optional report's name inside the folder.
+    public static let reportFileName = "report.json"
+    /// The key of `model.json` that holds the integer format version.
+    public static let formatVersionKey = "formatVersion"
+
+    /// The folder's path as given, without trailing slashes.
+    public let path: String
+
+    /// A model directory at `path` (which need not exist yet).
+    public init(_ path: String) {
+        var p = path
+        while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+        self.path = p
+    }
+
+    /// `path/weights.safetensors`.
+    public var weightsPath: String { "\(path)/\(Self.weightsFileName)" }
+    /// `path/model.json`.
+    public var modelPath: String { "\(path)/\(Self.modelFileName)" }
+    /// `path/report.json`.
+    public var reportPath: String { "\(path)/\(Self.reportFileName)" }
+
+    // MARK: - Saving
+
+    /// Saves a model atomically, encoding `model` and `report` as pretty-printed JSON with sorted keys.
+    ///
+    /// - Parameters:
+    ///   - weights: The tensors for `weights.safetensors`.
+    ///   - model: The value for `model.json`; it should carry an integer `formatVersion`.
+    ///   - report: The value for `report.json`, or `nil` to write none.
+    /// - Throws: ``ModelFileError/encodingFailed(path:detail:)`` when a value cannot be encoded
+    ///   (nothing is written then), or any error of ``save(weights:modelJSON:reportJSON:)``.
+    public func save(weights: SafeTensorsFile, model: some Encodable, report: (any Encodable)? = nil)
+        throws(ModelFileError)
+    {
+        let modelJSON = try Self.encodeJSON(model, path: modelPath)
+        let reportJSON = try report.map { r throws(ModelFileError) in try Self.encodeJSON(r, path: reportPath)
+        }
+        try save(weights: weights, modelJSON: modelJSON, reportJSON: reportJSON)
+    }
+
+    /// Saves a model atomically from already encoded JSON.
+    ///
+    /// An existing folder at ``path`` is replaced only if it looks like a model directory (it holds
+    /// `model.json` or `weights.safetensors`, or is empty); its other files go with it. Anything
+    /// else at ``path`` is left alone and reported.
+    ///
+    /// - Parameters:
+    ///   - weights: The tensors for `weights.safetensors`.
+    ///   - modelJSON: The bytes of `model.json`.
+    ///   - reportJSON: The bytes of `report.json`, or `nil` to write none.
+    /// - Throws: ``ModelFileError/notAModelDirectory(path:reason:)`` when ``path`` holds something
+    ///   that is not a model directory; ``ModelFileError/io(path:operation:reason:)`` or
+    ///   ``ModelFileError/reservedName(path:tensor:)`` when writing fails, in which case ``path`` is
+    ///   unchanged and the temporary folder is removed.
+    /// - Complexity: O(size of the weights), written once.
+    public func save(weights: SafeTensorsFile, modelJSON: Data, reportJSON: Data? = nil)
+        throws(ModelFileError)
+    {
+        let exists: Bool
+        switch POSIXFile.kind(of: path) {
+        case .none: exists = false
+        case .other:
+            throw .notAModelDirectory(
+                path: path, reason: "it exists and is not a folder; refusing to replace it")
+        case .directory:
+            exists = true
+            let content = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            guard
+                content.isEmpty || content.contains(Self.modelFileName)
+                    || content.contains(Self.weightsFileName)
+            else {
+                throw .notAModelDirectory(
+                    path: path,
+                    reason: "the folder exists and holds neither \(Self.modelFileName) nor "
+                        + "\(Self.weightsFileName); refusing to replace it (choose a new path)")
+            }
+        }
+
+        let temp = "\(path).tmp-\(POSIXFile.randomSuffix())"
+        guard mkdir(temp, 0o755) == 0 else {
+            throw .io(path: path, operation: "cannot create \(temp)", reason: POSIXFile.reason(errno))
+        }
+        do throws(ModelFileError) {
+            // Small files first: the large weights are the likeliest to fail (disk full).
+            try Self.writeData(modelJSON, to: "\(temp)/\(Self.modelFileName)")
+            if let reportJSON { try Self.writeData(reportJSON, to: "\(temp)/\(Self.reportFileName)") }
+            try weights.write(to: "\(temp)/\(Self.weightsFileName)")
+            POSIXFile.syncDirectory(temp)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw error
+        }
+
+        var aside: String?
+        if exists {
+            let old = "\(path).old-\(POSIXFile.randomSuffix())"
+            guard rename(path, old) == 0 else {
+                let code = errno
+                try? FileManager.default.removeItem(atPath: temp)
+                throw .io(
+                    path: path, operation: "cannot move the old model aside to \(old)",
+                    reason: POSIXFile.reason(code))
+            }
+            aside = old
+        }
+        guard rename(temp, path) == 0 else {
+            let code = errno
+            if let aside { _ = rename(aside, path) }
+            try? FileManager.default.removeItem(atPath: temp)
+            throw .io(path: path, operation: "cannot move \(temp) into place", reason: POSIXFile.reason(code))
+        }
+        POSIXFile.syncDirectory(POSIXFile.parent(of: path))
+        // The new model is in place; failing to delete the old copy loses nothing.
+        if let aside { try? FileManager.default.removeItem(atPath: aside) }
+    }
+
+    /// `value` as pretty-printed JSON with sorted keys and unescaped slashes, newline-terminated.
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode.
+    ///   - path: The file it is meant for, named in the error.
+    /// - Throws: ``ModelFileError/encodingFailed(path:detail:)``, e.g. for a NaN.
+    public static func encodeJSON(_ value: some Encodable, path: String) throws(ModelFileError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            var data = try encoder.encode(value)
+            data.append(UInt8(ascii: "\n"))
+            return data
+        } catch {
+            throw .encodingFailed(path: path, detail: describe(error))
+        }
+    }
+
+    private static func writeData(_ data: Data, to path: String) throws(ModelFileError) {
+        try POSIXFile.writeAtomically(path) { fd throws(ModelFileError) in
+            try withBytes(of: [UInt8](data)) { b throws(ModelFileError) in
+                try POSIXFile.writeFully(fd, b, path: path)
+            }
+        }
+    }
+
+    // MARK: - Loading
+
+    /// Reads and validates `weights.safetensors`.
+    ///
+    /// - Throws: ``ModelFileError/notAModelDirectory(path:reason:)`` when the folder is missing, or
+    ///   any error of ``SafeTensorsFile/init(contentsOf:)``.
+    public func loadWeights() throws(ModelFileError) -> SafeTensorsFile {
+        try requireFolder()
+        return try SafeTensorsFile(contentsOf: weightsPath)
+    }
+
+    /// The raw bytes of `model.json`.
+    ///
+    /// - Throws: ``ModelFileError/notAModelDirectory(path:reason:)`` when the folder is missing,
+    ///   ``ModelFileError/io(path:operation:reason:)`` when the file cannot be read.
+    public func loadModelJSON() throws(ModelFileError) -> Data {
+        try requireFolder()
+        return try POSIXFile.readAll(modelPath)
+    }
+
+    /// Decodes `model.json` after checking its `formatVersion`.
+    ///
+    /// The version is checked first, so a file from a newer release is refused with a clear
+    /// message rather than a confusing missing-key error.
+    ///
+    /// - Parameters:
+    ///   - type: The type to decode.
+    ///   - supportedFormatVersion: The newest `formatVersion` the caller can read.
+    /// - Returns: The decoded value.
+    /// - Throws: ``ModelFileError/missingFormatVersion(path:)``,
+    ///   ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``,
+    ///   ``ModelFileError/invalidJSON(path:detail:)``, or a read error.
+    public func loadModel<Model: Decodable>(_ type: Model.Type, supportedFormatVersion: Int)
+        throws(ModelFileError) -> Model
+    {
+        let data = try loadModelJSON()
+        _ = try Self.checkFormatVersion(of: data, supported: supportedFormatVersion, path: modelPath)
+        return try Self.decodeJSON(type, from: data, path: modelPath)
+    }
+
+    /// Decodes `report.json`, or returns `nil` when the model was saved without one.
+    ///
+    /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` or a read error.
+    public func loadReport<Report: Decodable>(_ type: Report.Type) throws(ModelFileError) -> Report? {
+        try requireFolder()
+        guard POSIXFile.kind(of: reportPath) != .none else { return nil }
+        return try Self.decodeJSON(type, from: try POSIXFile.readAll(reportPath), path: reportPath)
+    }
+
+    /// Reads the integer `formatVersion` at the top level of a JSON object and checks it.
+    ///
+    /// - Parameters:
+    ///   - json: The bytes of a `model.json`.
+    ///   - supported: The newest version the caller can read.
+    ///   - path: The file the bytes came from, named in errors.
+    /// - Returns: The version found (at most `supported`).
+    /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` when `json` is not an object or the
+    ///   field is not an integer, ``ModelFileError/missingFormatVersion(path:)``,
+    ///   ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``.
+    public static func checkFormatVersion(of json: Data, supported: Int, path: String) throws(ModelFileError)
+        -> Int
+    {
+        struct Probe: Decodable { var formatVersion: Int? }
+        guard let version = try decodeJSON(Probe.self, from: json, path: path).formatVersion else {
+            throw .missingFormatVersion(path: path)
+        }
+        guard version <= supported else {
+            throw .unsupportedFormatVersion(path: path, found: version, supported: supported)
+        }
+        return version
+    }
+
+    /// `JSONDecoder().decode` with its error turned into ``ModelFileError/invalidJSON(path:detail:)``.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws(ModelFileError)
+        -> T
+    {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw .invalidJSON(path: path, detail: describe(error))
+        }
+    }
+
+    /// Throws when the folder is missing, pointing at the copy an interrupted save may have left.
+    private func requireFolder() throws(ModelFileError) {
+        switch POSIXFile.kind(of: path) {
+        case .directory: return
+        case .other: throw .notAModelDirectory(path: path, reason: "it is not a folder")
+        case .none:
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            let parent = POSIXFile.parent(of: path)
+            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+            if let old = siblings.filter({ $0.hasPrefix("\(name).old-") }).sorted().first {
+                let oldPath = parent == "." && !path.hasPrefix("./") ? old : "\(parent)/\(old)"
+                throw .notAModelDirectory(
+                    path: path,
+                    reason: "no such folder (a save was interrupted; the previous model is in \(oldPath): "
+                        + "rename it to \(path))")
+            }
+            throw .notAModelDirectory(path: path, reason: "no such folder")
+        }
+    }
+}
+
+/// A one-line account of a Codable error: the key path and what was wrong.
+func describe(_ error: any Error) -> String {
+    func keyPath(_ path: [any CodingKey]) -> String {
+        path.isEmpty
+            ? "top level"
+            : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+    switch error {
+    case let DecodingError.keyNotFound(key, context):
+        let at = context.codingPath.isEmpty ? "" : " in \(keyPath(context.codingPath))"
+        return "missing key '\(key.stringValue)'\(at)"
+    case let DecodingError.typeMismatch(type, context):
+        let name = "\(type)"
+        let expected =
+            name.hasPrefix("Dictionary<") ? "an object" : name.hasPrefix("Array<") ? "an array" : name
+        return "\(keyPath(context.codingPath)): expected \(expected)"
+    case let DecodingError.valueNotFound(type, context):
+        return "\(keyPath(context.codingPath)): expected \(type), found null"
+    case let DecodingError.dataCorrupted(context):
+        return context.codingPath.isEmpty
+            ? "not valid JSON (\(context.debugDescription))"
+            : "\(keyPath(context.codingPath)): \(context.debugDescription)"
+    case let EncodingError.invalidValue(value, context):
+        return "\(keyPath(context.codingPath)): cannot encode \(value) (\(context.debugDescription))"
+    default:
+        return "\(error)"
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import RecMath
+
+/// Named tensors in the safetensors format, the weight file Python's `safetensors` package,
+/// PyTorch and NumPy read directly.
+///
+/// The layout (<https://github.com/huggingface/safetensors>):
+///
+/// ```
+/// [8 bytes] N, the header length, unsigned little-endian
+/// [N bytes] UTF-8 JSON: {"__metadata__": {"key": "value"},
+///                        "encoder.weight": {"dtype": "F32", "shape": [500, 6040], "data_offsets": [0, 12080000]}, …}
+///           padded with spaces to a multiple of 8 bytes
+/// [rest]    the tensors' bytes, little-endian, back to back; offsets count from the byte after the header
+/// ```
+///
+/// Writing is deterministic: tensors are laid out in sorted name order and the header is compact JSON
+/// with sorted keys, so the same tensors always give the same bytes. Reading validates the whole
+/// structure before trusting any of it and refuses a corrupt file with a ``ModelFileError`` that
+/// names the file and what is wrong.
+///
+/// ```swift
+/// var file = SafeTensorsFile(metadata: ["format": "autorec"])
+/// file.tensors["encoder.weight"] = .init(encoderWeights)      // a Matrix, [hidden, inputs]
+/// file.tensors["encoder.bias"] = .init(encoderBias)           // [Float], [hidden]
+/// try file.write(to: "model/weights.safetensors")
+///
+/// let loaded = try SafeTensorsFile(contentsOf: "model/weights.safetensors")
+/// let w = try loaded.matrix("encoder.weight", rows: hidden, cols: inputs)
+/// ```
+public struct SafeTensorsFile: Sendable, Equatable {
+    /// The header key that holds the string-to-string metadata instead of a tensor.
+    public static let metadataKey = "__metadata__"
+
+    /// The largest header accepted when reading (100 MB, the limit of the reference implementation):
+    /// a larger length means the file is not a safetensors file.
+    public static let maximumHeaderLength = 100_000_000
+
+    /// The tensors by name.
+    public var tensors: [String: Tensor]
+    /// Free-form string metadata stored under `__metadata__` in the header.
+    public var metadata: [String: String]
+    /// The path this value was read from, used to name the file in errors; `nil` for a value built
+    /// in memory. Not part of equality.
+    public private(set) var source: String?
+
+    /// A value built in memory.
+    ///
+    /// - Parameters:
+    ///   - tensors: The tensors by name.
+    ///   - metadata: String metadata for the header.
+    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+        source = nil
+    }
+
+    /// Equal when tensors and metadata are equal; ``source`` is ignored.
+    public static func == (a: Self, b: Self) -> Bool {
+        a.tensors == b.tensors && a.metadata == b.metadata
+    }
+
+    // MARK: - Reading
+
+    /// Reads and validates a safetensors file.
+    ///
+    /// The header is checked entirely before any tensor is read: its length must fit in the file,
+    /// it must be a UTF-8 JSON object whose entries have a supported dtype, a shape of non-negative
+    /// integers and `data_offsets` spanning exactly shape × element size bytes, and the tensors must
+    /// tile the data section from its first to its last byte with no hole, overlap or trailing byte.
+    /// Each tensor is then read straight into its array.
+    ///
+    /// - Parameter path: The file to read.
+    /// - Throws: ``ModelFileError`` naming `path` and the first problem found.
+    /// - Complexity: O(file size), one bulk read per tensor; memory is the tensors plus the header.
+    public init(contentsOf path: String) throws(ModelFileError) {
+        let fd = try POSIXFile.openForReading(path)
+        defer { close(fd) }
+        let fileSize = try POSIXFile.size(of: fd, path: path)
+        guard fileSize >= 8 else { throw .tooShort(path: path, size: fileSize) }
+
+        var lengthBytes: UInt64 = 0
+        try withUnsafeMutableBytes(of: &lengthBytes) { b throws(ModelFileError) in
+            try POSIXFile.readFully(fd, into: b, at: 0, path: path)
+        }
+        let headerLength = UInt64(littleEndian: lengthBytes)
+        guard headerLength <= UInt64(Self.maximumHeaderLength) else {
+            throw .headerTooLarge(path: path, headerLength: headerLength)
+        }
+        guard headerLength <= UInt64(fileSize - 8) else {
+            throw .headerBeyondFile(path: path, headerLength: headerLength, fileSize: fileSize)
+        }
+        let dataStart = 8 + Int(headerLength)
+        let header = try Self.readArray(UInt8.self, count: Int(headerLength), fd: fd, at: 8, path: path)
+        let (entries, metadata) = try Self.parseHeader(header, dataSize: fileSize - dataStart, path: path)
+
+        var tensors: [String: Tensor] = [:]
+        tensors.reserveCapacity(entries.count)
+        for e in entries {
+            let count = (e.end - e.begin) / e.dtype.byteWidth
+            let at = dataStart + e.begin
+            let elements: Tensor.Elements
+            switch e.dtype {
+            case .float32:
+                elements = .float32(try Self.readArray(Float.self, count: count, fd: fd, at: at, path: path))
+            case .float64:
+                elements = .float64(try Self.readArray(Double.self, count: count, fd: fd, at: at, path: path))
+            case .int32:
+                elements = .int32(try Self.readArray(Int32.self, count: count, fd: fd, at: at, path: path))
+            case .int64:
+                elements = .int64(try Self.readArray(Int64.self, count: count, fd: fd, at: at, path: path))
+            }
+            tensors[e.name] = Tensor(shape: e.shape, elements: elements)
+        }
+        self.tensors = tensors
+        self.metadata = metadata
+        source = path
+    }
+
+    /// `count` little-endian elements read at `offset` straight into a new array.
+    private static func readArray<T: BitwiseCopyable>(
+        _: T.Type, count: Int, fd: Int32, at offset: Int, path: String
+    ) throws(ModelFileError) -> [T] {
+        var failure: ModelFileError?
+        let array = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(ModelFileError) {
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                try POSIXFile.readFully(fd, into: raw, at: offset, path: path)
+                #if _endian(big)
+                    swapBytes(raw, width: MemoryLayout<T>.size)
+                #endif
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return array
+    }
+
+    // MARK: - Writing
+
+    /// Writes the tensors atomically: into a temporary file in the same folder, flushed to disk, then
+    /// renamed over `path`, so `path` is always either the old file or the complete new one.
+    ///
+    /// Tensors are laid out in sorted name order straight from their arrays (no copy of the data on
+    /// little-endian machines).
+    ///
+    /// - Parameter path: The file to create or replace.
+    /// - Throws: ``ModelFileError/reservedName(path:tensor:)`` for a tensor named `__metadata__` or
+    ///   `""`; ``ModelFileError/io(path:operation:reason:)`` when the file cannot be written.
+    /// - Complexity: O(data size) in one bulk write per tensor.
+    public func write(to path: String) throws(ModelFileError) {
+        let names = tensors.keys.sorted()
+        for name in names where name == Self.metadataKey || name.isEmpty {
+            throw .reservedName(path: path, tensor: name)
+        }
+        let (header, _) = Self.encodeHeader(names, tensors, metadata: metadata)
+        try POSIXFile.writeAtomically(path) { fd throws(ModelFileError) in
+            var length = UInt64(header.count).littleEndian
+            try withUnsafeBytes(of: &length) { b throws(ModelFileError) in
+                try POSIXFile.writeFully(fd, b, path: path)
+            }
+            try withBytes(of: header) { b throws(ModelFileError) in
+                try POSIXFile.writeFully(fd, b, path: path)
+            }
+            for name in names {
+                guard let t = tensors[name] else { continue }
+                try t.elements.withUnsafeBytes { b throws(ModelFileError) in
+                    try Self.writeLittleEndian(fd, b, width: t.dtype.byteWidth, path: path)
+                }
+            }
+        }
+    }
+
+    /// Writes host-order elements as little-endian: directly on little-endian machines, through a
+    /// byte-swapped scratch buffer of at most 1 MiB otherwise.
+    private static func writeLittleEndian(
+        _ fd: Int32, _ bytes: UnsafeRawBufferPointer, width: Int, path: String
+    ) throws(ModelFileError) {
+        #if _endian(little)
+            try POSIXFile.writeFully(fd, bytes, path: path)
+        #else
+            let chunk = (1 << 20) / width * width
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 8)
+            defer { scratch.deallocate() }
+            var start = 0
+            while start < bytes.count {
+                let n = min(chunk, bytes.count - start)
+                let part = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<n])
+                part.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + n)]))
+                swapBytes(part, width: width)
+                try POSIXFile.writeFully(fd, UnsafeRawBufferPointer(part), path: path)
+                start += n
+            }
+        #endif
+    }
+
+    // MARK: - Access with checks
+
+    /// The tensor called `name`, or an error naming the file and the tensors it has.
+    ///
+    /// - Throws: ``ModelFileError/missingTensor(path:tensor:available:)``.
+    public func tensor(_ name: String) throws(ModelFileError) -> Tensor {
+        guard let t = tensors[name] else {
+            throw .missingTensor(path: source ?? "<memory>", tensor: name, available: Array(tensors.keys))
+        }
+        return t
+    }
+
+    /// The `F32` values of tensor `name`, checked to have exactly `shape`.
+    ///
+    /// - Parameters:
+    ///   - name: The tensor's name, e.g. `encoder.bias`.
+    ///   - shape: The shape the caller needs.
+    /// - Returns: The values, row-major.
+    /// - Throws: ``ModelFileError`` when the tensor is missing, not `F32`, or has another shape.
+    public func floats(_ name: String, shape: [Int]) throws(ModelFileError) -> [Float] {
+        let t = try tensor(name)
+        let path = source ?? "<memory>"
+        guard let values = t.floatValues else {
+            throw .wrongDType(
+                path: path, tensor: name, expected: DType.float32.rawValue, found: t.dtype.rawValue)
+        }
+        guard t.shape == shape else {
+            throw .wrongShape(path: path, tensor: name, expected: shape, found: t.shape)
+        }
+        return values
+    }
+
+    /// The `F32` tensor `name` as a `rows × cols` matrix (shares the storage, no copy).
+    ///
+    /// - Throws: ``ModelFileError`` when the tensor is missing, not `F32`, or not `[rows, cols]`.
+    public func matrix(_ name: String, rows: Int, cols: Int) throws(ModelFileError) -> Matrix {
+        Matrix(rows: rows, cols: cols, storage: try floats(name, shape: [rows, cols]))
+    }
+}
+
+/// Reverses the bytes of each `width`-byte element in place (little-endian file ↔ big-endian host).
+func swapBytes(_ bytes: UnsafeMutableRawBufferPointer, width: Int) {
+    guard width > 1 else { return }
+    var start = 0
+    while start + width <= bytes.count {
+        var lo = start, hi = start + width - 1
+        while lo < hi {
+            bytes.swapAt(lo, hi)
+            lo += 1
+            hi -= 1
+        }
+        start += width
+    }
+}

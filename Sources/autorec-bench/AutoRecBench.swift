@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import AutoRec
+import Dispatch
+import RecData
+import RecMath
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Trains I- or U-AutoRec on a data set and prints seconds per epoch, ratings per second,
+/// GFLOP/s, peak RSS and the test RMSE.
+struct AutoRecBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "autorec", abstract: "Time AutoRec training epochs on a data folder or file.")
+
+    @Option(help: "Data folder or rating file.") var data: String
+    @Option(help: "item (I-AutoRec) or user (U-AutoRec).") var orientation = "item"
+    @Option(help: "Hidden units.") var hidden = 500
+    @Option(help: "Epochs to run.") var epochs = 5
+    @Option(help: "Optimizer: lbfgs, rprop, adam, sgd.") var optimizer = "lbfgs"
+    @Option(help: "L2 penalty lambda.") var l2: Float = 100
+    @Option(help: "Learning rate (adam, sgd).") var learningRate: Float = 0.001
+    @Option(help: "Batch size (adam, sgd).") var batchSize = 256
+    @Option(help: "Threads (0: all cores).") var threads = 0
+    @Option(help: "Split seed.") var seed: UInt64 = 1
+    @Option(help: "Patience for early stopping (0: off).") var patience = 0
+    @Flag(help: "Print every epoch.") var verbose = false
+
+    func run() throws {
+        Parallelism.threads = threads
+        let t0 = now()
+        let table = try Dataset.detect(at: data).load(sideInformation: false).ratings
+        var rng = SplitMix64(seed: seed)
+        let outer = try RatingSplit(table, method: .random(fraction: 0.1), using: &rng)
+        let inner = try RatingSplit(outer.train, method: .random(fraction: 0.1), using: &rng)
+        print("data: \(table.count) ratings, \(table.userCount) users, \(table.itemCount) items; "
+              + "train \(inner.train.count), validation \(inner.test.count), test \(outer.test.count); "
+              + String(format: "load+split %.2f s", now() - t0))
+        var config = orientation == "user" ? AutoRecConfiguration.uAutoRec : .iAutoRec
+        config.hiddenUnits = hidden
+        config.epochs = epochs
+        config.l2 = l2
+        config.patience = patience
+        config.batchSize = batchSize
+        guard let kind = OptimizerConfiguration.Kind(rawValue: optimizer) else {
+            throw ValidationError("unknown optimizer \(optimizer)")
+        }
+        config.optimizer.kind = kind
+        config.optimizer.learningRate = learningRate
+        var model = AutoRecModel(configuration: config)
+        let verbose = self.verbose
+        model.onEpoch = { r in
+            if verbose {
+                print(String(format: "epoch %3d  loss %.1f  train %.4f  valid %.4f  %.3f s", r.epoch, r.loss,
+                             r.trainRMSE, r.validationRMSE ?? .nan, r.seconds))
+            }
+        }
+        let t1 = now()
+        try model.fit(inner.train, validation: inner.test)
+        let total = now() - t1
+        let secs = model.history.map(\.seconds).sorted()
+        let median = secs[secs.count / 2]
+        let nnz = Double(inner.train.count)
+        // Five passes over the ratings, each k multiply-adds (2 flops) per rating.
+        let gflops = 5 * 2 * nnz * Double(hidden) / median / 1e9
+        var testSq = 0.0
+        for k in 0..<outer.test.count {
+            let p = table.scale.clip(model.predict(user: outer.test.users[k], item: outer.test.items[k]))
+            let d = Double(p - outer.test.ratings[k])
+            testSq += d * d
+        }
+        let best = model.history.compactMap(\.validationRMSE).min() ?? .nan
+        print(String(format: "%@-AutoRec k=%d %@: %d epochs, median %.3f s/epoch (min %.3f), %.2f M ratings/s, "
+                     + "%.1f GFLOP/s useful, total %.1f s", orientation == "user" ? "U" : "I", hidden, optimizer,
+                     model.history.count, median, secs[0], nnz / median / 1e6, gflops, total))
+        print(String(format: "best validation RMSE %.4f at epoch %d; test RMSE %.4f", best, model.bestEpoch,
+                     (testSq / Double(outer.test.count)).squareRoot()))
+        print("threads \(Parallelism.threads), peak RSS \(peakRSSMegabytes()) MB")
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Peak resident set size of this process in MiB (from getrusage, KiB on Linux).
+func peakRSSMegabytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) / 1024
+}

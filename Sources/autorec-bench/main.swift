@@ -1,6 +1,0 @@
-import ArgumentParser
-import AutoRec
-import RecData
-import RecMath
-
-print("autorec-bench: no benchmarks yet")

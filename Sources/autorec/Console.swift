@@ -1,0 +1,50 @@
+import Foundation
+
+/// Where the tool's text goes: results to stdout, progress and logs to stderr.
+enum Console {
+    nonisolated(unsafe) static var quiet = false
+
+    /// Whether stderr is a terminal (progress bars only then).
+    static let stderrIsTerminal = isatty(2) != 0
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// A log line on stderr, unless --quiet.
+func log(_ text: String) {
+    if !Console.quiet { Console.error(text) }
+}
+
+/// Prints an encodable value as pretty JSON on stdout.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                   nan: "nan")
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A plain text table: the first row is the header; numbers right-aligned.
+func printTable(_ rows: [[String]]) {
+    guard let first = rows.first else { return }
+    var widths = [Int](repeating: 0, count: first.count)
+    for r in rows { for (c, cell) in r.enumerated() where c < widths.count { widths[c] = max(widths[c], cell.count) } }
+    for (i, r) in rows.enumerated() {
+        var line = ""
+        for (c, cell) in r.enumerated() {
+            let pad = String(repeating: " ", count: widths[c] - cell.count)
+            let numeric = i > 0 && c > 0 && Double(cell.replacingOccurrences(of: "%", with: "")) != nil
+            line += (c > 0 ? "  " : "") + (numeric ? pad + cell : cell + pad)
+        }
+        print(line.trimmingCharacters(in: .whitespaces))
+        if i == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+    }
+}
+
+/// Formats a number with `digits` decimals.
+func fixed(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
+
+/// Temporary: until the download catalogue lands, `--data` is a path.
+func resolveDataArgument(_ argument: String) throws -> String { argument }

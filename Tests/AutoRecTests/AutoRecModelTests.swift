@@ -1,0 +1,178 @@
+@testable import AutoRec
+import RecData
+import RecMath
+import RecTestSupport
+import Testing
+
+/// Low-rank ratings: r = clip(round(3 + 1.2 * p_u . q_i)), rank 2, about `density` of pairs observed.
+func lowRankTable(users: Int, items: Int, density: Double, seed: UInt64) -> RatingTable {
+    var rng = SplitMix64(seed: seed)
+    let p = (0..<users).map { _ in [rng.nextGaussian(), rng.nextGaussian()] }
+    let q = (0..<items).map { _ in [rng.nextGaussian(), rng.nextGaussian()] }
+    var u = [Int32](), i = [Int32](), r = [Float]()
+    for a in 0..<users {
+        for b in 0..<items where rng.nextDouble() < density {
+            u.append(Int32(a)); i.append(Int32(b))
+            r.append(Float(min(5, max(1, (3 + 1.2 * (p[a][0] * q[b][0] + p[a][1] * q[b][1])).rounded()))))
+        }
+    }
+    var um = IDMap(), im = IDMap()
+    for a in 0..<users { _ = um.intern("u\(a)") }
+    for b in 0..<items { _ = im.intern("i\(b)") }
+    return RatingTable(users: u, items: i, ratings: r, userIDs: um, itemIDs: im)
+}
+
+func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfiguration {
+    var c = AutoRecConfiguration()
+    c.orientation = o
+    c.hiddenUnits = 6
+    c.l2 = 1
+    c.epochs = 40
+    c.patience = 0
+    c.initialScale = 0.1
+    return c
+}
+
+@Suite struct AutoRecModelTests {
+    static let table = lowRankTable(users: 30, items: 24, density: 0.5, seed: 8)
+
+    @Test("I-AutoRec on a matrix equals U-AutoRec on its transpose")
+    func orientationSymmetry() throws {
+        var transposed = Self.table
+        transposed.users = Self.table.items
+        transposed.items = Self.table.users
+        transposed.userIDs = Self.table.itemIDs
+        transposed.itemIDs = Self.table.userIDs
+        var i = AutoRecModel(configuration: smallConfig(.item))
+        var u = AutoRecModel(configuration: smallConfig(.user))
+        try i.fit(Self.table, validation: nil)
+        try u.fit(transposed, validation: nil)
+        for k in 0..<Self.table.count {
+            let a = i.predict(user: Self.table.users[k], item: Self.table.items[k])
+            let b = u.predict(user: Self.table.items[k], item: Self.table.users[k])
+            #expect(a == b, "rating \(k)")
+        }
+        #expect(i.history.map(\.loss) == u.history.map(\.loss))
+    }
+
+    @Test("the objective counts observed ratings only")
+    func maskedLoss() throws {
+        var c = smallConfig()
+        c.l2 = 0
+        c.epochs = 5
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let params = try #require(m.parameters)
+        let data = AutoRecData(Self.table, orientation: .item, fill: .zero)
+        var grads = params.zeros()
+        var rng = SplitMix64(seed: 1)
+        let (objective, _) = AutoRecNetwork(configuration: c).lossAndGradient(
+            params, batch: SparseBatch(all: data), data: data, penaltyShare: 1, grads: &grads,
+            workspace: AutoRecWorkspace(), rng: &rng, training: false)
+        var sum = 0.0
+        for k in 0..<Self.table.count {
+            let d = Double(m.predict(user: Self.table.users[k], item: Self.table.items[k]) - Self.table.ratings[k])
+            sum += 0.5 * d * d
+        }
+        #expect(abs(objective - sum) <= 1e-4 * sum)
+    }
+
+    @Test("training on low-rank data beats the bias baseline", arguments: OptimizerConfiguration.Kind.allCases)
+    func beatsBaseline(kind: OptimizerConfiguration.Kind) throws {
+        var rng = SplitMix64(seed: 2)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
+        var c = smallConfig()
+        c.optimizer.kind = kind
+        c.optimizer.learningRate = kind == .sgd ? 0.001 : 0.01
+        c.batchSize = 8
+        c.epochs = kind == .lbfgs || kind == .rprop ? 80 : 150
+        var model = AutoRecModel(configuration: c)
+        try model.fit(split.train, validation: nil)
+        var baseline = BaselinePredictor()
+        try baseline.fit(split.train, validation: nil)
+        let e = Evaluator()
+        let ours = try e.evaluate(model, train: split.train, test: split.test).rmse
+        let theirs = try e.evaluate(baseline, train: split.train, test: split.test).rmse
+        #expect(ours < theirs, "\(kind): AutoRec \(ours) vs baseline \(theirs)")
+        #expect(model.history.last!.loss < model.history.first!.loss)
+    }
+
+    @Test("same seed and thread count give the same numbers; another seed others")
+    func reproducible() throws {
+        var c = smallConfig()
+        c.optimizer.kind = .adam
+        c.optimizer.learningRate = 0.01
+        c.codeDropout = 0.2
+        c.inputDropout = 0.1
+        c.batchSize = 5
+        c.epochs = 4
+        var a = AutoRecModel(configuration: c), b = AutoRecModel(configuration: c)
+        try a.fit(Self.table, validation: nil)
+        try b.fit(Self.table, validation: nil)
+        #expect(a.parameters == b.parameters)
+        c.seed = 7
+        var d = AutoRecModel(configuration: c)
+        try d.fit(Self.table, validation: nil)
+        #expect(a.parameters != d.parameters)
+    }
+
+    @Test("early stopping keeps the weights of the best validation epoch")
+    func earlyStopping() throws {
+        var rng = SplitMix64(seed: 3)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
+        var c = smallConfig()
+        c.hiddenUnits = 20
+        c.l2 = 0
+        c.epochs = 150
+        c.patience = 5
+        var m = AutoRecModel(configuration: c)
+        try m.fit(split.train, validation: split.test)
+        let best = m.history.compactMap(\.validationRMSE).min()!
+        #expect(m.bestEpoch == m.history.firstIndex { $0.validationRMSE == best }! + 1)
+        let again = try #require(m.parameters)
+        let rmse = AutoRecModel.rmse(c, again, codes: m.codes,
+                                     pattern: AutoRecModel.pattern(split.test, .item, rows: 24, inputs: 30).0,
+                                     truth: AutoRecModel.pattern(split.test, .item, rows: 24, inputs: 30).1,
+                                     scale: split.train.scale)
+        #expect(abs(rmse - best) < 1e-9)
+        if m.stoppedEarly { #expect(m.history.count - m.bestEpoch == 5) }
+    }
+
+    @Test("whole-row scores equal single predictions", arguments: AutoRecConfiguration.Orientation.allCases)
+    func scoresMatchPredict(o: AutoRecConfiguration.Orientation) throws {
+        var m = AutoRecModel(configuration: smallConfig(o))
+        try m.fit(Self.table, validation: nil)
+        var s = [Float](repeating: 0, count: 24)
+        for u in [0, 7, 29] as [Int32] {
+            m.scores(forUser: u, into: &s)
+            for i in 0..<24 { #expect(abs(s[i] - m.predict(user: u, item: Int32(i))) < 1e-5) }
+        }
+    }
+
+    @Test("fold-in of a training vector reproduces its reconstruction",
+          arguments: [AutoRecConfiguration.Fill.zero, .constant(2), .userMean, .itemMean])
+    func foldIn(fill: AutoRecConfiguration.Fill) throws {
+        var c = smallConfig(.user)
+        c.fill = fill
+        c.epochs = 10
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let user: Int32 = 4
+        let rows = (0..<Self.table.count).filter { Self.table.users[$0] == user }
+        let out = m.reconstruct(inputs: rows.map { Self.table.items[$0] }, values: rows.map { Self.table.ratings[$0] })
+        var s = [Float](repeating: 0, count: 24)
+        m.scores(forUser: user, into: &s)
+        for i in 0..<24 { #expect(abs(out[i] - s[i]) < 1e-4, "item \(i)") }
+    }
+
+    @Test("a diverging run stops with a message saying what to change")
+    func divergence() throws {
+        var c = smallConfig()
+        c.optimizer.kind = .sgd
+        c.optimizer.learningRate = 50
+        c.epochs = 30
+        c.batchSize = 4
+        var m = AutoRecModel(configuration: c)
+        #expect(throws: TrainingError.self) { try m.fit(Self.table, validation: nil) }
+    }
+}
