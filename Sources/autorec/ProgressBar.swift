@@ -1,13 +1,7 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A one-line progress display on standard error, drawn only when standard error is a terminal
-/// (so logs and pipes stay clean). Safe to call from any thread.
+/// and `--quiet` is off (so logs and pipes stay clean). Safe to call from any thread.
 final class ProgressBar: @unchecked Sendable {
     private let label: String
     private let enabled: Bool
@@ -16,7 +10,7 @@ final class ProgressBar: @unchecked Sendable {
     private var lastDrawn = -1
 
     /// A bar titled `label`; `enabled` defaults to whether standard error is a terminal.
-    init(_ label: String, enabled: Bool = isatty(STDERR_FILENO) != 0) {
+    init(_ label: String, enabled: Bool = Console.stderrIsTerminal && !Console.quiet) {
         self.label = label
         self.enabled = enabled
     }
@@ -37,21 +31,16 @@ final class ProgressBar: @unchecked Sendable {
             }
             return "\r\(label) \(Self.megabytes(done)) MB"
         }
-        if let line { FileHandle.standardError.write(Data(line.utf8)) }
+        if let line { FileHandle.standardError.write(Data(line.utf8)) }  // no newline: redrawn in place
     }
 
     /// Ends the line the bar was drawn on.
     func finish() {
         guard enabled, lock.withLock({ lastDrawn >= 0 }) else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        Console.error("")
     }
 
     static func megabytes(_ bytes: Int64) -> String {
         String(format: "%.1f", Double(bytes) / 1_048_576)
     }
-}
-
-/// Writes a line to standard error (progress and logs; results go to standard output).
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

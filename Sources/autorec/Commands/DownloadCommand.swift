@@ -63,7 +63,7 @@ struct DownloadCommand: AsyncParsableCommand {
         }
         let downloader = DatasetDownloader(dataDirectory: directory, baseURL: baseURL, timeout: timeout)
         if DataDirectory.installedFolder(for: entry, in: directory) == nil {
-            printError("downloading \(downloader.archiveURL(for: entry))")
+            log("downloading \(downloader.archiveURL(for: entry))")
         }
         let bar = ProgressBar(entry.name)
         let outcome: DatasetDownloader.Outcome

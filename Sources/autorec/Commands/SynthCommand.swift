@@ -28,7 +28,7 @@ struct SynthCommand: AsyncParsableCommand {
     var preset: String = SyntheticPreset.ml100k.rawValue
 
     @Option(help: "File format: ml-100k (u.data), ml-1m (ratings.dat) or ml-latest (ratings.csv); default follows the preset.")
-    var format: String?
+    var format: RatingFileFormat?
 
     @Option(help: "Folder to write (created if missing).")
     var out: String
@@ -86,10 +86,10 @@ struct SynthCommand: AsyncParsableCommand {
     /// The file format to write.
     func fileFormat() throws -> RatingFileFormat {
         guard let format else { return preset == SyntheticPreset.ml100k.rawValue ? .ml100k : .ml1m }
-        guard let f = RatingFileFormat(rawValue: format), f != .delimited else {
-            throw ValidationError("unknown format '\(format)'; use ml-100k, ml-1m or ml-latest")
+        guard format != .delimited else {
+            throw ValidationError("synth writes ml-100k, ml-1m or ml-latest files, not 'delimited'")
         }
-        return f
+        return format
     }
 
     func validate() throws {
@@ -100,7 +100,7 @@ struct SynthCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try makeConfiguration()
         let format = try fileFormat()
-        printError("generating \(config.ratings) ratings for \(config.users) users and \(config.items) items"
+        log("generating \(config.ratings) ratings for \(config.users) users and \(config.items) items"
             + " (seed \(seed))")
         let clock = ContinuousClock()
         var rng = SplitMix64(seed: seed)
