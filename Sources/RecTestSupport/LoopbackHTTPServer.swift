@@ -117,7 +117,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         lock.withLock { paths.append(path) }
         let reply = routes[path] ?? Reply(status: 404, body: Array("not found".utf8))
         let reason = reply.status == 200 ? "OK" : "Error"
-        let head = "HTTP/1.1 \(reply.status) \(reason)\r\nContent-Length: \(reply.announcedLength ?? reply.body.count)"
+        let head =
+            "HTTP/1.1 \(reply.status) \(reason)\r\nContent-Length: \(reply.announcedLength ?? reply.body.count)"
             + "\r\nContent-Type: application/zip\r\nConnection: close\r\n\r\n"
         send(client, Array(head.utf8))
         send(client, reply.body)
@@ -126,11 +127,12 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private func send(_ client: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer in
+            let n = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
                 #if canImport(Glibc)
-                    Glibc.send(client, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                    return Glibc.send(client, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                 #else
-                    Darwin.send(client, buffer.baseAddress! + offset, buffer.count - offset, 0)
+                    return Darwin.send(client, base + offset, buffer.count - offset, 0)
                 #endif
             }
             guard n > 0 else { return }

@@ -26,7 +26,8 @@ final class ProgressBar: @unchecked Sendable {
             if let total, total > 0 {
                 let width = 30
                 let filled = Int(Int64(width) * min(done, total) / total)
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                let bar =
+                    String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 return "\r\(label) [\(bar)] \(step)% \(Self.megabytes(done))/\(Self.megabytes(total)) MB"
             }
             return "\r\(label) \(Self.megabytes(done)) MB"

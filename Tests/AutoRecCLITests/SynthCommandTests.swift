@@ -20,9 +20,11 @@ import Testing
         try await runnable.run()
     }
 
-    @Test("synth writes a folder in the chosen format that the readers detect", arguments: [
-        ("ml-100k", "u.data"), ("ml-1m", "ratings.dat"), ("ml-latest", "ratings.csv"),
-    ])
+    @Test(
+        "synth writes a folder in the chosen format that the readers detect",
+        arguments: [
+            ("ml-100k", "u.data"), ("ml-1m", "ratings.dat"), ("ml-latest", "ratings.csv"),
+        ])
     func writesFolder(format: String, file: String) async throws {
         let out = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -35,9 +37,11 @@ import Testing
         #expect(table.count == 700 && table.userCount == 30 && table.itemCount == 25)
     }
 
-    @Test("synth refuses impossible settings before doing anything", arguments: [
-        ["--ratings", "10"], ["--scale", "tenths"], ["--format", "delimited"], ["--preset", "ml-5m"],
-    ])
+    @Test(
+        "synth refuses impossible settings before doing anything",
+        arguments: [
+            ["--ratings", "10"], ["--scale", "tenths"], ["--format", "delimited"], ["--preset", "ml-5m"],
+        ])
     func refuses(extra: [String]) throws {
         #expect(throws: (any Error).self) {
             _ = try AutoRecCommand.parseAsRoot(["synth", "--out", Self.folder()] + extra)
@@ -46,9 +50,11 @@ import Testing
 
     @Test("the options override the preset")
     func configuration() throws {
-        let command = try #require(try AutoRecCommand.parseAsRoot([
-            "synth", "--preset", "ml-10m", "--users", "100", "--ratings", "200000", "--noise", "0.5", "--scale", "scores", "--out", "x",
-        ]) as? SynthCommand)
+        let command = try #require(
+            try AutoRecCommand.parseAsRoot([
+                "synth", "--preset", "ml-10m", "--users", "100", "--ratings", "200000", "--noise", "0.5",
+                "--scale", "scores", "--out", "x",
+            ]) as? SynthCommand)
         let c = try command.makeConfiguration()
         #expect(c.users == 100 && c.items == 10_677 && c.noise == 0.5 && c.scale == .scores)
         #expect(try command.fileFormat() == .ml1m)
@@ -59,7 +65,8 @@ import Testing
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/ml-100k", withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: dir + "/ml-100k/u.data", contents: Data("1\t1\t5\t0\n".utf8))
+        _ = FileManager.default.createFile(
+            atPath: dir + "/ml-100k/u.data", contents: Data("1\t1\t5\t0\n".utf8))
         try await Self.run(["download", "ml-100k", "--data-dir", dir])
         try await Self.run(["download", "--list", "--data-dir", dir])
     }
@@ -78,16 +85,22 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         // ml-latest-small has no published checksum, so any archive is accepted.
         let (bytes, _) = try TestArchive.zip(
-            folder: "ml-latest-small", files: [("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3.5,4\n")],
+            folder: "ml-latest-small",
+            files: [("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3.5,4\n")],
             in: dir)
-        let server = try LoopbackHTTPServer(routes: ["/ml-latest-small.zip": .init(body: bytes)], maxRequests: 1)
+        let server = try LoopbackHTTPServer(
+            routes: ["/ml-latest-small.zip": .init(body: bytes)], maxRequests: 1)
         defer { server.stop() }
         let data = dir.appendingPathComponent("data").path
         try await Self.run([
-            "download", "ml-latest-small", "--data-dir", data, "--base-url", "http://127.0.0.1:\(server.port)/",
+            "download", "ml-latest-small", "--data-dir", data, "--base-url",
+            "http://127.0.0.1:\(server.port)/",
         ])
         #expect(FileManager.default.fileExists(atPath: data + "/ml-latest-small/ratings.csv"))
-        #expect(try DataDirectory.resolveDataArgument("ml-latest-small", dataDirectory: URL(fileURLWithPath: data))
+        #expect(
+            try DataDirectory.resolveDataArgument(
+                "ml-latest-small", dataDirectory: URL(fileURLWithPath: data)
+            )
             .path == data + "/ml-latest-small")
         #expect(server.requests == ["/ml-latest-small.zip"])
     }

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import RecMath
+import Testing
 
 @testable import RecData
 
@@ -18,12 +17,20 @@ import RecMath
         String(decoding: writer.encoded(table), as: UTF8.self)
     }
 
-    @Test("each MovieLens format is written with its separator, header and raw ids", arguments: [
-        (RatingFileFormat.ml100k, "196\t242\t4\t881250949\n22\t377\t3.5\t891717742\n196\t51\t0.5\t878887116\n"),
-        (.ml1m, "196::242::4::881250949\n22::377::3.5::891717742\n196::51::0.5::878887116\n"),
-        (.mlLatest, "userId,movieId,rating,timestamp\n196,242,4,881250949\n22,377,3.5,891717742\n"
-            + "196,51,0.5,878887116\n"),
-    ])
+    @Test(
+        "each MovieLens format is written with its separator, header and raw ids",
+        arguments: [
+            (
+                RatingFileFormat.ml100k,
+                "196\t242\t4\t881250949\n22\t377\t3.5\t891717742\n196\t51\t0.5\t878887116\n"
+            ),
+            (.ml1m, "196::242::4::881250949\n22::377::3.5::891717742\n196::51::0.5::878887116\n"),
+            (
+                .mlLatest,
+                "userId,movieId,rating,timestamp\n196,242,4,881250949\n22,377,3.5,891717742\n"
+                    + "196,51,0.5,878887116\n"
+            ),
+        ])
     func presets(format: RatingFileFormat, expected: String) throws {
         #expect(Self.text(try RatingWriter(format: format), Self.sample()) == expected)
     }
@@ -42,10 +49,12 @@ import RecMath
         #expect(text == "movieId;-;userId;rating\n242;;196;4\n377;;22;3.5\n51;;196;0.5\n")
     }
 
-    @Test("ratings are printed minimally", arguments: [
-        (Float(4), "4"), (3.5, "3.5"), (0.5, "0.5"), (100, "100"), (-2, "-2"), (-1.5, "-1.5"),
-        (0, "0"), (0.25, "0.25"), (0.1, "0.1"),
-    ])
+    @Test(
+        "ratings are printed minimally",
+        arguments: [
+            (Float(4), "4"), (3.5, "3.5"), (0.5, "0.5"), (100, "100"), (-2, "-2"), (-1.5, "-1.5"),
+            (0, "0"), (0.25, "0.25"), (0.1, "0.1"),
+        ])
     func ratingText(value: Float, expected: String) {
         var bytes = [UInt8](repeating: 0, count: 64)
         let end = bytes.withUnsafeMutableBufferPointer { buffer in
@@ -54,10 +63,12 @@ import RecMath
         #expect(String(decoding: bytes[..<end], as: UTF8.self) == expected)
     }
 
-    @Test("integers are printed in decimal", arguments: [
-        (Int64(0), "0"), (7, "7"), (10, "10"), (1_234_567_890, "1234567890"), (-45, "-45"),
-        (Int64.max, "9223372036854775807"), (Int64.min, "-9223372036854775808"),
-    ])
+    @Test(
+        "integers are printed in decimal",
+        arguments: [
+            (Int64(0), "0"), (7, "7"), (10, "10"), (1_234_567_890, "1234567890"), (-45, "-45"),
+            (Int64.max, "9223372036854775807"), (Int64.min, "-9223372036854775808"),
+        ])
     func integerText(value: Int64, expected: String) {
         var bytes = [UInt8](repeating: 0, count: 64)
         let end = bytes.withUnsafeMutableBufferPointer { buffer in
@@ -116,26 +127,32 @@ import RecMath
         #expect(try folder.contents().isEmpty)
     }
 
-    @Test("layouts that cannot hold ratings are refused", arguments: [
-        RatingFileLayout(separator: ",", columns: [.user, .item]),
-        RatingFileLayout(separator: ",", columns: [.user, .user, .item, .rating]),
-        RatingFileLayout(separator: "", columns: [.user, .item, .rating]),
-    ])
+    @Test(
+        "layouts that cannot hold ratings are refused",
+        arguments: [
+            RatingFileLayout(separator: ",", columns: [.user, .item]),
+            RatingFileLayout(separator: ",", columns: [.user, .user, .item, .rating]),
+            RatingFileLayout(separator: "", columns: [.user, .item, .rating]),
+        ])
     func invalidLayout(layout: RatingFileLayout) {
         #expect(throws: RatingWriteError.self) { try RatingWriter(layout: layout) }
     }
 
     @Test("delimited without a layout is refused with a clear message")
     func delimitedNeedsLayout() {
-        #expect(throws: RatingWriteError.invalidLayout(
-            "format 'delimited' needs a layout (separator and columns)")) {
+        #expect(
+            throws: RatingWriteError.invalidLayout(
+                "format 'delimited' needs a layout (separator and columns)")
+        ) {
             try RatingWriter(format: .delimited)
         }
     }
 
-    @Test("a data set folder gets the conventional file name", arguments: [
-        (RatingFileFormat.ml100k, "u.data"), (.ml1m, "ratings.dat"), (.mlLatest, "ratings.csv"),
-    ])
+    @Test(
+        "a data set folder gets the conventional file name",
+        arguments: [
+            (RatingFileFormat.ml100k, "u.data"), (.ml1m, "ratings.dat"), (.mlLatest, "ratings.csv"),
+        ])
     func datasetFolder(format: RatingFileFormat, name: String) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -147,8 +164,11 @@ import RecMath
 }
 
 @Suite struct RatingWriterRoundTripTests {
-    @Test("a written data set folder is detected and read back to the same ratings",
-          arguments: [(RatingFileFormat.ml100k, SyntheticScale.stars), (.ml1m, .stars), (.mlLatest, .halfStars)])
+    @Test(
+        "a written data set folder is detected and read back to the same ratings",
+        arguments: [
+            (RatingFileFormat.ml100k, SyntheticScale.stars), (.ml1m, .stars), (.mlLatest, .halfStars),
+        ])
     func roundTrip(format: RatingFileFormat, scale: SyntheticScale) throws {
         var config = SyntheticConfiguration()
         (config.users, config.items, config.ratings, config.scale) = (40, 30, 900, scale)

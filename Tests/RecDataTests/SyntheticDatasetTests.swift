@@ -19,8 +19,9 @@ import Testing
         return try SyntheticDataset.generate(c, using: &rng)
     }
 
-    @Test("sizes are exact, every user has the minimum, every item a rating, no pair repeats",
-          arguments: [(300, 200, 15_000, 20), (50, 400, 1_000, 20), (40, 30, 1_150, 25), (10, 1_000, 1_000, 1)])
+    @Test(
+        "sizes are exact, every user has the minimum, every item a rating, no pair repeats",
+        arguments: [(300, 200, 15_000, 20), (50, 400, 1_000, 20), (40, 30, 1_150, 25), (10, 1_000, 1_000, 1)])
     func shape(users: Int, items: Int, ratings: Int, minimum: Int) throws {
         let config = Self.small {
             $0.users = users; $0.items = items; $0.ratings = ratings; $0.minimumPerUser = minimum
@@ -75,7 +76,9 @@ import Testing
         let table = try Self.generate(config)
         #expect(table.hasTimestamps)
         for k in 0..<table.count {
-            #expect(table.timestamps[k] >= config.startTime && table.timestamps[k] < config.startTime + config.period)
+            #expect(
+                table.timestamps[k] >= config.startTime
+                    && table.timestamps[k] < config.startTime + config.period)
             if k > 0, table.users[k] == table.users[k - 1] {
                 #expect(table.timestamps[k] > table.timestamps[k - 1])
             }
@@ -127,13 +130,15 @@ import Testing
         return (sum / Double(n)).squareRoot()
     }
 
-    @Test("a matrix factorisation beats the bias baseline only when the data has low-rank signal",
-          arguments: [(0.35, true), (0.0, false)])
+    @Test(
+        "a matrix factorisation beats the bias baseline only when the data has low-rank signal",
+        arguments: [(0.35, true), (0.0, false)])
     func learnableSignal(interactionVariance: Double, learnable: Bool) throws {
-        let table = try Self.generate(Self.small {
-            $0.users = 200; $0.items = 120; $0.ratings = 10_000; $0.rank = 3
-            $0.interactionVariance = interactionVariance
-        })
+        let table = try Self.generate(
+            Self.small {
+                $0.users = 200; $0.items = 120; $0.ratings = 10_000; $0.rank = 3
+                $0.interactionVariance = interactionVariance
+            })
         let baseline = Self.heldOutRMSE(table, rank: 0)
         let factorised = Self.heldOutRMSE(table, rank: 3)
         if learnable {
@@ -143,28 +148,42 @@ import Testing
         }
     }
 
-    @Test("presets have the real data sets' sizes", arguments: [
-        (SyntheticPreset.ml100k, 943, 1_682, 100_000, SyntheticScale.stars),
-        (.ml1m, 6_040, 3_706, 1_000_209, .stars),
-        (.ml10m, 69_878, 10_677, 10_000_054, .halfStars),
-        (.netflix, 480_189, 17_770, 100_480_507, .stars),
-    ])
-    func presets(preset: SyntheticPreset, users: Int, items: Int, ratings: Int, scale: SyntheticScale) throws {
+    @Test(
+        "presets have the real data sets' sizes",
+        arguments: [
+            (SyntheticPreset.ml100k, 943, 1_682, 100_000, SyntheticScale.stars),
+            (.ml1m, 6_040, 3_706, 1_000_209, .stars),
+            (.ml10m, 69_878, 10_677, 10_000_054, .halfStars),
+            (.netflix, 480_189, 17_770, 100_480_507, .stars),
+        ])
+    func presets(preset: SyntheticPreset, users: Int, items: Int, ratings: Int, scale: SyntheticScale) throws
+    {
         let c = SyntheticConfiguration(preset: preset)
         #expect(c.users == users && c.items == items && c.ratings == ratings && c.scale == scale)
         try c.validate()
     }
 
-    @Test("impossible settings are refused with the reason", arguments: [
-        ({ @Sendable (c: inout SyntheticConfiguration) in c.ratings = 100 },
-         "ratings (100) must be at least users x minimumPerUser (300 x 20); lower minimumPerUser or raise ratings"),
-        ({ $0.ratings = 60_001 }, "ratings (60001) cannot exceed users x items (300 x 200): each user rates an item once"),
-        ({ $0.minimumPerUser = 0 }, "minimumPerUser must be in 1...items (200), got 0"),
-        ({ $0.noise = -1 }, "noise must be finite and not negative, got -1.0"),
-        ({ $0.users = 0 }, "users must be in 1...2147483647, got 0"),
-        ({ $0.minimumPerUser = 1; $0.ratings = 300; $0.items = 400 },
-         "ratings (300) must be at least items (400) so that every item is rated"),
-    ] as [(@Sendable (inout SyntheticConfiguration) -> Void, String)])
+    @Test(
+        "impossible settings are refused with the reason",
+        arguments: [
+            (
+                { @Sendable (c: inout SyntheticConfiguration) in c.ratings = 100 },
+                "ratings (100) must be at least users x minimumPerUser (300 x 20); lower minimumPerUser or raise ratings"
+            ),
+            (
+                { $0.ratings = 60_001 },
+                "ratings (60001) cannot exceed users x items (300 x 200): each user rates an item once"
+            ),
+            ({ $0.minimumPerUser = 0 }, "minimumPerUser must be in 1...items (200), got 0"),
+            ({ $0.noise = -1 }, "noise must be finite and not negative, got -1.0"),
+            ({ $0.users = 0 }, "users must be in 1...2147483647, got 0"),
+            (
+                {
+                    $0.minimumPerUser = 1; $0.ratings = 300; $0.items = 400
+                },
+                "ratings (300) must be at least items (400) so that every item is rated"
+            ),
+        ] as [(@Sendable (inout SyntheticConfiguration) -> Void, String)])
     func invalid(change: @Sendable (inout SyntheticConfiguration) -> Void, message: String) {
         #expect(throws: SyntheticDataError.invalidConfiguration(message)) {
             try Self.generate(Self.small(change))

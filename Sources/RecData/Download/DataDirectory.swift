@@ -14,7 +14,8 @@ public enum DataDirectory {
             return URL(fileURLWithPath: explicit, isDirectory: true)
         }
         if let cache = environment["XDG_CACHE_HOME"], !cache.isEmpty {
-            return URL(fileURLWithPath: cache, isDirectory: true).appendingPathComponent("autorec", isDirectory: true)
+            return URL(fileURLWithPath: cache, isDirectory: true).appendingPathComponent(
+                "autorec", isDirectory: true)
         }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return URL(fileURLWithPath: home, isDirectory: true)
@@ -49,7 +50,9 @@ public enum DataDirectory {
     /// - Returns: the file or folder to read.
     /// - Throws: ``DownloadError/notInstalled(name:folder:)`` for a known name not downloaded yet,
     ///   ``DownloadError/noSuchData(_:known:)`` for anything else.
-    public static func resolveDataArgument(_ argument: String, dataDirectory: URL) throws(DownloadError) -> URL {
+    public static func resolveDataArgument(_ argument: String, dataDirectory: URL) throws(DownloadError)
+        -> URL
+    {
         if FileManager.default.fileExists(atPath: argument) {
             return URL(fileURLWithPath: argument)
         }

@@ -54,7 +54,8 @@ public struct DatasetDownloader: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.dataDirectory = dataDirectory
-        let base = baseURL ?? environment["AUTOREC_DOWNLOAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            baseURL ?? environment["AUTOREC_DOWNLOAD_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? DatasetCatalogue.defaultBaseURL
         self.baseURL = base.hasSuffix("/") ? base : base + "/"
         self.timeout = timeout
@@ -95,7 +96,8 @@ public struct DatasetDownloader: Sendable {
 
         let archive: String
         do {
-            archive = try AtomicFile.makeTemporaryFile(in: dataDirectory.path, prefix: ".\(entry.archiveName).tmp-")
+            archive = try AtomicFile.makeTemporaryFile(
+                in: dataDirectory.path, prefix: ".\(entry.archiveName).tmp-")
         } catch {
             throw .fileSystem(error.path, reason: error.reason)
         }
@@ -114,7 +116,8 @@ public struct DatasetDownloader: Sendable {
     private func unpack(archive: String, entry: CatalogueEntry, into final: URL) throws(DownloadError) {
         let staging: String
         do {
-            staging = try AtomicFile.makeTemporaryFolder(in: dataDirectory.path, prefix: ".\(entry.name).unpack-")
+            staging = try AtomicFile.makeTemporaryFolder(
+                in: dataDirectory.path, prefix: ".\(entry.name).unpack-")
         } catch {
             throw .fileSystem(error.path, reason: error.reason)
         }
@@ -130,9 +133,11 @@ public struct DatasetDownloader: Sendable {
         let candidates = [entry.archiveFolder, entry.name, ""].map {
             $0.isEmpty ? stagingURL : stagingURL.appendingPathComponent($0, isDirectory: true)
         }
-        guard let inner = candidates.first(where: {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent(entry.ratingsFile).path)
-        }) else {
+        guard
+            let inner = candidates.first(where: {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent(entry.ratingsFile).path)
+            })
+        else {
             throw .unpackFailed(
                 archive: entry.archiveName,
                 reason: "no \(entry.archiveFolder)/\(entry.ratingsFile) inside")
@@ -146,7 +151,8 @@ public struct DatasetDownloader: Sendable {
 
     /// Streams `url` into the file at `path`, computing its MD5 on the way; returns the hex digest.
     private func fetch(
-        _ url: URL, to path: String, entry: CatalogueEntry, progress: @escaping @Sendable (Int64, Int64?) -> Void
+        _ url: URL, to path: String, entry: CatalogueEntry,
+        progress: @escaping @Sendable (Int64, Int64?) -> Void
     ) async throws(DownloadError) -> String {
         let folder = DataDirectory.folder(for: entry, in: dataDirectory)
         let handle: FileHandle
@@ -183,7 +189,8 @@ public struct DatasetDownloader: Sendable {
             throw .unreachable(url: urlText, reason: failure, folder: folder.path, file: entry.ratingsFile)
         }
         guard result.status != nil else {
-            throw .unreachable(url: urlText, reason: "no response", folder: folder.path, file: entry.ratingsFile)
+            throw .unreachable(
+                url: urlText, reason: "no response", folder: folder.path, file: entry.ratingsFile)
         }
         return result.digest
     }
@@ -302,7 +309,8 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .incompleteFolder(folder, missing):
             return "\(folder) exists but has no \(missing); remove it (or complete it) and try again"
         case let .notInstalled(name, folder):
-            return "\(name) is not downloaded: run 'autorec download \(name)' first (or put the files in \(folder))"
+            return
+                "\(name) is not downloaded: run 'autorec download \(name)' first (or put the files in \(folder))"
         case let .noSuchData(argument, known):
             return "'\(argument)' is neither an existing file or folder nor a known data set"
                 + " (\(known.joined(separator: ", ")))"

@@ -139,30 +139,40 @@ public struct SyntheticConfiguration: Sendable, Hashable, Codable {
     /// - Throws: ``SyntheticDataError/invalidConfiguration(_:)`` naming the setting and the fix.
     public func validate() throws(SyntheticDataError) {
         func fail(_ message: String) -> SyntheticDataError { .invalidConfiguration(message) }
-        guard users >= 1, users <= Int(Int32.max) else { throw fail("users must be in 1...\(Int32.max), got \(users)") }
-        guard items >= 1, items <= Int(Int32.max) else { throw fail("items must be in 1...\(Int32.max), got \(items)") }
+        guard users >= 1, users <= Int(Int32.max) else {
+            throw fail("users must be in 1...\(Int32.max), got \(users)")
+        }
+        guard items >= 1, items <= Int(Int32.max) else {
+            throw fail("items must be in 1...\(Int32.max), got \(items)")
+        }
         guard rank >= 0, rank <= 1000 else { throw fail("rank must be in 0...1000, got \(rank)") }
         guard minimumPerUser >= 1, minimumPerUser <= items else {
             throw fail("minimumPerUser must be in 1...items (\(items)), got \(minimumPerUser)")
         }
         let (least, leastOverflow) = users.multipliedReportingOverflow(by: minimumPerUser)
         guard !leastOverflow, ratings >= least else {
-            throw fail("ratings (\(ratings)) must be at least users x minimumPerUser"
-                + " (\(users) x \(minimumPerUser)); lower minimumPerUser or raise ratings")
+            throw fail(
+                "ratings (\(ratings)) must be at least users x minimumPerUser"
+                    + " (\(users) x \(minimumPerUser)); lower minimumPerUser or raise ratings")
         }
         guard ratings >= items else {
             throw fail("ratings (\(ratings)) must be at least items (\(items)) so that every item is rated")
         }
         let (most, mostOverflow) = users.multipliedReportingOverflow(by: items)
         guard mostOverflow || ratings <= most else {
-            throw fail("ratings (\(ratings)) cannot exceed users x items (\(users) x \(items)): each user rates an item once")
+            throw fail(
+                "ratings (\(ratings)) cannot exceed users x items (\(users) x \(items)): each user rates an item once"
+            )
         }
         for (name, value) in [
-            ("noise", noise), ("userBiasDeviation", userBiasDeviation), ("itemBiasDeviation", itemBiasDeviation),
+            ("noise", noise), ("userBiasDeviation", userBiasDeviation),
+            ("itemBiasDeviation", itemBiasDeviation),
             ("interactionVariance", interactionVariance), ("userActivitySpread", userActivitySpread),
             ("itemPopularitySpread", itemPopularitySpread),
         ] {
-            guard value.isFinite, value >= 0 else { throw fail("\(name) must be finite and not negative, got \(value)") }
+            guard value.isFinite, value >= 0 else {
+                throw fail("\(name) must be finite and not negative, got \(value)")
+            }
         }
         guard userActivitySpread <= 5, itemPopularitySpread <= 5 else {
             throw fail("userActivitySpread and itemPopularitySpread must be at most 5 (log-normal σ)")

@@ -58,7 +58,8 @@ private struct Generator {
         var itemBias = [Double](repeating: 0, count: itemCount)
         for i in 0..<itemCount {
             let own = random.gaussian()
-            itemBias[i] = config.itemBiasDeviation * (rho * popularityZ[i] + (1 - rho * rho).squareRoot() * own)
+            itemBias[i] =
+                config.itemBiasDeviation * (rho * popularityZ[i] + (1 - rho * rho).squareRoot() * own)
         }
 
         // Rows grouped by user; items drawn per user without repetition.
@@ -71,8 +72,9 @@ private struct Generator {
         for u in 0..<userCount {
             let n = counts[u]
             for k in start..<(start + n) { users[k] = Int32(u) }
-            drawItems(user: Int32(u), count: n, into: &items, at: start, alias: alias, weights: weights,
-                      chosenBy: &chosenBy)
+            drawItems(
+                user: Int32(u), count: n, into: &items, at: start, alias: alias, weights: weights,
+                chosenBy: &chosenBy)
             start += n
         }
         coverEveryItem(&items, itemCount: itemCount)
@@ -83,8 +85,9 @@ private struct Generator {
 
         let userIDs = IDMap(rawIDs: (1...userCount).map(String.init)) ?? IDMap()
         let itemIDs = IDMap(rawIDs: (1...itemCount).map(String.init)) ?? IDMap()
-        return RatingTable(users: users, items: items, ratings: ratings, timestamps: timestamps,
-                           userIDs: userIDs, itemIDs: itemIDs, scale: config.scale.ratingScale)
+        return RatingTable(
+            users: users, items: items, ratings: ratings, timestamps: timestamps,
+            userIDs: userIDs, itemIDs: itemIDs, scale: config.scale.ratingScale)
     }
 
     /// Ratings per user: the minimum plus a log-normal share of the rest, capped at 70% of the

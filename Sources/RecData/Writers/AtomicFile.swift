@@ -39,9 +39,16 @@ enum AtomicFile {
     ///
     /// - Throws: ``FileWriteError`` when the file cannot be created, written or renamed, or what
     ///   `body` throws (converted to a ``FileWriteError``).
-    static func create(at path: String, _ body: (Int32) throws(FileWriteError) -> Void) throws(FileWriteError) {
+    static func create(at path: String, _ body: (Int32) throws(FileWriteError) -> Void) throws(FileWriteError)
+    {
         var fd: Int32 = -1
-        guard let tempPath = fillTemplate("\(path).tmp-XXXXXX", { fd = mkstemp($0); return fd >= 0 }) else {
+        guard
+            let tempPath = fillTemplate(
+                "\(path).tmp-XXXXXX",
+                {
+                    fd = mkstemp($0); return fd >= 0
+                })
+        else {
             throw FileWriteError(path: path, reason: errnoText())
         }
         do throws(FileWriteError) {
@@ -82,7 +89,13 @@ enum AtomicFile {
     /// Creates a fresh empty file named `prefix` plus a random suffix inside `directory`; returns its path.
     static func makeTemporaryFile(in directory: String, prefix: String) throws(FileWriteError) -> String {
         var fd: Int32 = -1
-        guard let path = fillTemplate("\(directory)/\(prefix)XXXXXX", { fd = mkstemp($0); return fd >= 0 }) else {
+        guard
+            let path = fillTemplate(
+                "\(directory)/\(prefix)XXXXXX",
+                {
+                    fd = mkstemp($0); return fd >= 0
+                })
+        else {
             throw FileWriteError(path: directory, reason: errnoText())
         }
         _ = fchmod(fd, 0o644)
@@ -107,7 +120,9 @@ enum AtomicFile {
 
     /// Runs `make` (`mkstemp`, `mkdtemp`) on a C copy of a `…XXXXXX` template, which it fills in;
     /// returns the filled-in path, or `nil` when `make` fails (errno tells why).
-    private static func fillTemplate(_ template: String, _ make: (UnsafeMutablePointer<CChar>) -> Bool) -> String? {
+    private static func fillTemplate(_ template: String, _ make: (UnsafeMutablePointer<CChar>) -> Bool)
+        -> String?
+    {
         var bytes = Array(template.utf8CString)
         let ok = bytes.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let base = buffer.baseAddress else { return false }

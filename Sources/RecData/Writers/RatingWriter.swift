@@ -228,7 +228,8 @@ public struct RatingWriter: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw .cannotWrite(FileWriteError(path: folder.path, reason: "cannot create the folder: \(error)"))
+            throw .cannotWrite(
+                FileWriteError(path: folder.path, reason: "cannot create the folder: \(error)"))
         }
         let file = folder.appendingPathComponent(format.conventionalFileName(layout: writer.layout))
         try writer.write(table, to: file)

@@ -26,10 +26,14 @@ struct DownloadCommand: AsyncParsableCommand {
     @Argument(help: "The data set to download (see --list).")
     var name: String?
 
-    @Option(name: .customLong("data-dir"), help: "Folder to install into (default: $AUTOREC_DATA, $XDG_CACHE_HOME/autorec or ~/.cache/autorec).")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Folder to install into (default: $AUTOREC_DATA, $XDG_CACHE_HOME/autorec or ~/.cache/autorec).")
     var dataDirectory: String?
 
-    @Option(name: .customLong("base-url"), help: "Server folder to download NAME.zip from (default: $AUTOREC_DOWNLOAD_URL, else GroupLens).")
+    @Option(
+        name: .customLong("base-url"),
+        help: "Server folder to download NAME.zip from (default: $AUTOREC_DOWNLOAD_URL, else GroupLens).")
     var baseURL: String?
 
     @Option(help: "Seconds without data before giving up.")
@@ -51,8 +55,9 @@ struct DownloadCommand: AsyncParsableCommand {
         if list {
             for entry in DatasetCatalogue.entries {
                 let installed = DataDirectory.installedFolder(for: entry, in: directory)
-                print("\(entry.name.padding(toLength: 16, withPad: " ", startingAt: 0))"
-                    + "\(installed.map { "installed in \($0.path)" } ?? "not installed")")
+                print(
+                    "\(entry.name.padding(toLength: 16, withPad: " ", startingAt: 0))"
+                        + "\(installed.map { "installed in \($0.path)" } ?? "not installed")")
                 print("    \(entry.summary)")
             }
             return

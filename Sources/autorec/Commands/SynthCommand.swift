@@ -27,7 +27,10 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(help: "Sizes to copy: \(SyntheticPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
     var preset: String = SyntheticPreset.ml100k.rawValue
 
-    @Option(help: "File format: ml-100k (u.data), ml-1m (ratings.dat) or ml-latest (ratings.csv); default follows the preset.")
+    @Option(
+        help:
+            "File format: ml-100k (u.data), ml-1m (ratings.dat) or ml-latest (ratings.csv); default follows the preset."
+    )
     var format: RatingFileFormat?
 
     @Option(help: "Folder to write (created if missing).")
@@ -51,7 +54,8 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-per-user"), help: "Fewest ratings per user (default 20).")
     var minimumPerUser: Int?
 
-    @Option(help: "Rating scale: stars (1-5), half-stars (0.5-5) or scores (1-100); default follows the preset.")
+    @Option(
+        help: "Rating scale: stars (1-5), half-stars (0.5-5) or scores (1-100); default follows the preset.")
     var scale: String?
 
     @Option(help: "Random seed; the same seed gives the same files.")
@@ -60,7 +64,9 @@ struct SynthCommand: AsyncParsableCommand {
     /// The configuration the options describe.
     func makeConfiguration() throws -> SyntheticConfiguration {
         guard let chosen = SyntheticPreset(rawValue: preset) else {
-            throw ValidationError("unknown preset '\(preset)'; known: \(SyntheticPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown preset '\(preset)'; known: \(SyntheticPreset.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         var c = SyntheticConfiguration(preset: chosen)
         if let users { c.users = users }
@@ -100,8 +106,9 @@ struct SynthCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try makeConfiguration()
         let format = try fileFormat()
-        log("generating \(config.ratings) ratings for \(config.users) users and \(config.items) items"
-            + " (seed \(seed))")
+        log(
+            "generating \(config.ratings) ratings for \(config.users) users and \(config.items) items"
+                + " (seed \(seed))")
         let clock = ContinuousClock()
         var rng = SplitMix64(seed: seed)
         let start = clock.now
@@ -111,7 +118,9 @@ struct SynthCommand: AsyncParsableCommand {
             table, format: format, into: URL(fileURLWithPath: out, isDirectory: true))
         let written = clock.now
         print(Self.summary(table, file: file, config: config, seed: seed))
-        print("generated in \(Self.seconds(generated - start)), written in \(Self.seconds(written - generated))")
+        print(
+            "generated in \(Self.seconds(generated - start)), written in \(Self.seconds(written - generated))"
+        )
     }
 
     static func seconds(_ d: Duration) -> String {
@@ -120,7 +129,9 @@ struct SynthCommand: AsyncParsableCommand {
     }
 
     /// A few lines describing what was written.
-    static func summary(_ table: RatingTable, file: URL, config: SyntheticConfiguration, seed: UInt64) -> String {
+    static func summary(_ table: RatingTable, file: URL, config: SyntheticConfiguration, seed: UInt64)
+        -> String
+    {
         func median(_ values: [Int]) -> Int { values.sorted()[values.count / 2] }
         let perUser = table.ratingsPerUser()
         let perItem = table.ratingsPerItem()
@@ -138,7 +149,8 @@ struct SynthCommand: AsyncParsableCommand {
             for r in table.ratings { counts[r, default: 0] += 1 }
             let shares = counts.keys.sorted().map { value in
                 let label = value == value.rounded() ? String(Int(value)) : String(value)
-                return "\(label): \(String(format: "%.1f", Double(counts[value] ?? 0) * 100 / Double(table.count)))%"
+                return
+                    "\(label): \(String(format: "%.1f", Double(counts[value] ?? 0) * 100 / Double(table.count)))%"
             }
             lines.append("  histogram " + shares.joined(separator: "  "))
         }
