@@ -22,7 +22,7 @@ extension Matrix {
                 nonisolated(unsafe) let (xs, ps) = (xs, ps)  // chunk c writes partial c only
                 parallelFor(n, minimumChunk: 32_768) { range, c in
                     let p = xs.baseAddress! + range.lowerBound
-                    ps[c] = Double(Kernels.dot(p, p, range.count))
+                    ps[c] = Kernels.dotAccurate(p, p, range.count)
                 }
             }
         }

@@ -45,6 +45,32 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
             case .itemMean: "item mean"
             }
         }
+
+        /// JSON: `"zero"`, `"user-mean"`, `"item-mean"` or a number.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let v = try? c.decode(Float.self) {
+                self = .constant(v)
+                return
+            }
+            switch try c.decode(String.self) {
+            case "zero": self = .zero
+            case "user-mean": self = .userMean
+            case "item-mean": self = .itemMean
+            case let other:
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown fill '\(other)'")
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .zero: try c.encode("zero")
+            case let .constant(v): try c.encode(v)
+            case .userMean: try c.encode("user-mean")
+            case .itemMean: try c.encode("item-mean")
+            }
+        }
     }
 
     /// I- or U-AutoRec. Default `.item`.
@@ -74,20 +100,26 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// Encoded vectors per mini-batch for Adam and SGD. Default 256.
     public var batchSize: Int = 256
     /// Stop after this many epochs without a better validation RMSE, and restore the best
-    /// weights (0: never stop early). Default 20.
-    public var patience: Int = 20
+    /// weights (0: never stop early). Default 30.
+    public var patience: Int = 30
+    /// After early stopping has chosen the number of epochs on the validation part, train again
+    /// from scratch on training plus validation ratings for exactly that many epochs, so the final
+    /// model sees every training rating. Default false (the CLI turns it on with `--refit`).
+    public var refit: Bool = false
     /// Seed of every random choice (initial weights, batch order, dropout). Default 42.
     public var seed: UInt64 = 42
 
     public init() {}
 
     /// The paper's I-AutoRec on ML-1M: 500 sigmoid units, identity output, λ = 100, full-batch L-BFGS.
+    /// (The CLI adds `refit`; see BENCHMARKS.md.)
     public static var iAutoRec: AutoRecConfiguration { AutoRecConfiguration() }
 
-    /// U-AutoRec: the same network over users' vectors.
+    /// U-AutoRec: the same network over users' vectors, with λ = 300 (it overfits sooner).
     public static var uAutoRec: AutoRecConfiguration {
         var c = AutoRecConfiguration()
         c.orientation = .user
+        c.l2 = 300
         return c
     }
 

@@ -6,21 +6,30 @@ import RecMath
 ///
 /// A held-out rating (u, i) is predicted from the reconstruction of the *training* vector of the
 /// encoded entity (item i for I-AutoRec), so test ratings never enter the input.
-public struct AutoRecModel: RatingModel {
+public struct AutoRecModel: RatingModel, Sendable {
     /// The model's settings.
     public var configuration: AutoRecConfiguration
     /// The weights (nil before `fit`).
     public private(set) var parameters: AutoRecParameters?
     /// One record per epoch trained.
     public private(set) var history: [EpochRecord] = []
+    /// The epochs of the refit on training plus validation ratings (empty without `refit`).
+    public private(set) var refitHistory: [EpochRecord] = []
     /// The epoch whose weights were kept (best validation RMSE, or the last one).
-    public private(set) var bestEpoch = 0
+    public internal(set) var bestEpoch = 0
     /// Whether training stopped early (patience or a stop request).
     public private(set) var stoppedEarly = false
     /// Called after every epoch (for progress output).
-    public var onEpoch: ((EpochRecord) -> Void)?
+    public var onEpoch: (@Sendable (EpochRecord) -> Void)?
+    /// Write a checkpoint file here every ``checkpointEvery`` epochs (atomically), to resume a killed run.
+    public var checkpointPath: String?
+    /// Epochs between checkpoints (0: none).
+    public var checkpointEvery = 0
+    /// Continue training from this checkpoint file instead of starting afresh; the result is the
+    /// same as an uninterrupted run with the same seed and thread count.
+    public var resumePath: String?
     /// Called after every mini-batch with (batch, batches) (for a progress bar).
-    public var onBatch: ((Int, Int) -> Void)?
+    public var onBatch: (@Sendable (Int, Int) -> Void)?
 
     /// The training vectors, arranged for the orientation.
     public private(set) var data: AutoRecData?
@@ -56,34 +65,34 @@ public struct AutoRecModel: RatingModel {
         let data = AutoRecData(train, orientation: config.orientation, fill: config.fill)
         self.data = data
         scale = train.scale
-        var rng = SplitMix64(seed: config.seed)
-        var params = AutoRecParameters(inputs: data.inputs, hidden: config.hiddenUnits, scale: config.initialScale,
-                                       using: &rng)
+        var state: TrainingState
+        if let path = resumePath {
+            state = try TrainingState.read(from: path, configuration: config, data: data)
+        } else {
+            var rng = SplitMix64(seed: config.seed)
+            let params = AutoRecParameters(inputs: data.inputs, hidden: config.hiddenUnits,
+                                           scale: config.initialScale, using: &rng)
+            state = TrainingState(
+                params: params, gradients: params.zeros(), rng: rng,
+                order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },
+                lbfgs: LBFGSOptimizer(history: config.optimizer.history), stepper: Self.makeStepper(config))
+        }
         let validPattern = validation.map { Self.pattern($0, config.orientation, rows: data.rows, inputs: data.inputs) }
         let net = AutoRecNetwork(configuration: config)
         let ws = AutoRecWorkspace()
-        var grads = params.zeros()
         let full = SparseBatch(all: data)
-        history = []
         stoppedEarly = false
-        var best: (rmse: Double, epoch: Int, params: AutoRecParameters)? = nil
-        var lbfgs = LBFGSOptimizer(history: config.optimizer.history)
-        var stepper: any Optimizer = switch config.optimizer.kind {
-        case .adam: AdamOptimizer(beta1: config.optimizer.beta1, beta2: config.optimizer.beta2,
-                                  epsilon: config.optimizer.epsilon)
-        case .sgd: MomentumOptimizer(momentum: config.optimizer.momentum)
-        case .rprop, .lbfgs: RPropOptimizer(initialStep: config.optimizer.initialStep,
-                                            maximumStep: config.optimizer.maximumStep)
-        }
-        var lbfgsState: Double? = nil
-        var order = (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) }
+        refitHistory = []
 
-        for epoch in 0..<config.epochs {
+        while state.epoch < config.epochs {
+            let epoch = state.epoch
             let start = DispatchTime.now().uptimeNanoseconds
             let lr = config.optimizer.learningRate(epoch: epoch, of: config.epochs)
             var loss = 0.0, squared = 0.0
             switch config.optimizer.kind {
             case .lbfgs:
+                // The evaluations draw from a local copy of the generator (state is borrowed meanwhile).
+                var rng = state.rng
                 func evaluate(_ x: [Matrix], _ g: inout [Matrix]) -> Double {
                     let r = net.lossAndGradient(AutoRecParameters(tensors: x), batch: full, data: data,
                                                 penaltyShare: 1, grads: &g, workspace: ws, rng: &rng,
@@ -91,25 +100,29 @@ public struct AutoRecModel: RatingModel {
                     squared = r.squaredError
                     return r.objective
                 }
-                let current = lbfgsState ?? evaluate(params.tensors, &grads)
-                let r = lbfgs.iterate(&params.tensors, loss: current, gradients: &grads, evaluate: evaluate)
+                if state.lbfgsLoss == nil { state.lbfgsLoss = evaluate(state.params.tensors, &state.gradients) }
+                let r = state.lbfgs.iterate(&state.params.tensors, loss: state.lbfgsLoss ?? 0,
+                                            gradients: &state.gradients, evaluate: evaluate)
+                state.rng = rng
                 loss = r.loss
-                lbfgsState = r.loss
+                state.lbfgsLoss = r.loss
             case .rprop:
-                let r = net.lossAndGradient(params, batch: full, data: data, penaltyShare: 1, grads: &grads,
-                                            workspace: ws, rng: &rng, training: true)
-                stepper.step(&params.tensors, gradients: grads, learningRate: lr)
+                let r = net.lossAndGradient(state.params, batch: full, data: data, penaltyShare: 1,
+                                            grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
+                state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
                 (loss, squared) = r
             case .adam, .sgd:
-                partialShuffle(&order, using: &rng)
-                let batches = (order.count + config.batchSize - 1) / config.batchSize
+                partialShuffle(&state.order, using: &state.rng)
+                let count = state.order.count
+                let batches = (count + config.batchSize - 1) / config.batchSize
                 for b in 0..<batches {
-                    let rows = order[(b * config.batchSize)..<min(order.count, (b + 1) * config.batchSize)]
+                    let rows = state.order[(b * config.batchSize)..<min(count, (b + 1) * config.batchSize)]
                     let batch = SparseBatch(rows, of: data)
-                    let share = Float(rows.count) / Float(order.count)
-                    let r = net.lossAndGradient(params, batch: batch, data: data, penaltyShare: share,
-                                                grads: &grads, workspace: ws, rng: &rng, training: true)
-                    stepper.step(&params.tensors, gradients: grads, learningRate: lr)
+                    let r = net.lossAndGradient(state.params, batch: batch, data: data,
+                                                penaltyShare: Float(rows.count) / Float(count),
+                                                grads: &state.gradients, workspace: ws, rng: &state.rng,
+                                                training: true)
+                    state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
                     loss += r.objective
                     squared += r.squaredError
                     onBatch?(b + 1, batches)
@@ -117,29 +130,65 @@ public struct AutoRecModel: RatingModel {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            guard loss.isFinite && params.isFinite else { throw TrainingError.nonFinite(model: modelName, epoch: epoch + 1) }
+            guard loss.isFinite && state.params.isFinite else {
+                throw TrainingError.nonFinite(model: modelName, epoch: epoch + 1)
+            }
             var record = EpochRecord(epoch: epoch + 1, loss: loss,
                                      trainRMSE: (squared / Double(max(1, data.matrix.nonzeros))).squareRoot(),
                                      validationRMSE: nil, learningRate: lr, seconds: seconds)
             if let (pattern, truth) = validPattern {
-                let h = Self.allCodes(config, params, data)
-                let rmse = Self.rmse(config, params, codes: h, pattern: pattern, truth: truth, scale: train.scale)
+                // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
+                // dropout its codes are exactly the codes of the current weights.
+                let fresh = config.optimizer.kind == .lbfgs && config.codeDropout == 0 && config.inputDropout == 0
+                let h = fresh ? ws.code : Self.allCodes(config, state.params, data)
+                let rmse = Self.rmse(config, state.params, codes: h, pattern: pattern, truth: truth, scale: train.scale)
                 record.validationRMSE = rmse
-                if best == nil || rmse < best!.rmse { best = (rmse, epoch + 1, params) }
+                if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, state.params) }
             }
-            history.append(record)
+            state.history.append(record)
+            state.epoch += 1
             onEpoch?(record)
+            if let path = checkpointPath, checkpointEvery > 0, state.epoch % checkpointEvery == 0 {
+                try state.write(to: path, configuration: config)
+            }
             if TrainingControl.stopRequested { stoppedEarly = true; break }
-            if let b = best, config.patience > 0, epoch + 1 - b.epoch >= config.patience { stoppedEarly = true; break }
+            if let b = state.best, config.patience > 0, state.epoch - b.epoch >= config.patience {
+                stoppedEarly = true
+                break
+            }
         }
-        if let b = best {
-            params = b.params
+        history = state.history
+        if let b = state.best {
+            parameters = b.params
             bestEpoch = b.epoch
         } else {
+            parameters = state.params
             bestEpoch = history.count
         }
-        parameters = params
-        codes = Self.allCodes(config, params, data)
+        codes = Self.allCodes(config, parameters ?? state.params, data)
+        if config.refit, let validation, validation.count > 0, bestEpoch > 0, !TrainingControl.stopRequested {
+            var again = self
+            again.configuration.epochs = bestEpoch
+            again.configuration.patience = 0
+            again.configuration.refit = false
+            again.checkpointPath = nil
+            again.resumePath = nil
+            try again.fit(train.appending(validation), validation: nil)
+            parameters = again.parameters
+            self.data = again.data
+            codes = again.codes
+            refitHistory = again.history
+        }
+    }
+
+    static func makeStepper(_ config: AutoRecConfiguration) -> any Optimizer {
+        switch config.optimizer.kind {
+        case .adam: AdamOptimizer(beta1: config.optimizer.beta1, beta2: config.optimizer.beta2,
+                                  epsilon: config.optimizer.epsilon)
+        case .sgd: MomentumOptimizer(momentum: config.optimizer.momentum)
+        case .rprop, .lbfgs: RPropOptimizer(initialStep: config.optimizer.initialStep,
+                                            maximumStep: config.optimizer.maximumStep)
+        }
     }
 
     /// Validation ratings as a pattern over (encoded rows × inputs) and the true values in its entry order.

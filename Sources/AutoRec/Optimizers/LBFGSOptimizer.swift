@@ -9,6 +9,12 @@ import RecMath
 public struct LBFGSOptimizer {
     let history: Int
     var pairs: [(s: [Matrix], y: [Matrix], rho: Double)] = []
+    // Buffers reused from one iteration to the next: allocating (and first touching) a few
+    // parameter-sized arrays per iteration cost as much as the arithmetic on ML-1M.
+    private var direction: [Matrix] = []
+    private var start: [Matrix] = []
+    private var trial: [Matrix] = []
+    private var spare: (s: [Matrix], y: [Matrix])?
 
     public init(history: Int = 10) {
         self.history = history
@@ -23,37 +29,41 @@ public struct LBFGSOptimizer {
         _ params: inout [Matrix], loss: Double, gradients: inout [Matrix],
         evaluate: (_ x: [Matrix], _ g: inout [Matrix]) -> Double
     ) -> (loss: Double, evaluations: Int) {
-        var d = gradients.map { $0 }
+        if direction.isEmpty {
+            direction = zerosLike(params)
+            start = zerosLike(params)
+            trial = zerosLike(params)
+        }
+        copyAll(gradients, into: &direction)
         var alphas = [Double](repeating: 0, count: pairs.count)
         for k in stride(from: pairs.count - 1, through: 0, by: -1) {
-            alphas[k] = pairs[k].rho * dotAll(pairs[k].s, d)
-            axpyAll(-Float(alphas[k]), pairs[k].y, &d)
+            alphas[k] = pairs[k].rho * dotAll(pairs[k].s, direction)
+            axpyAll(-Float(alphas[k]), pairs[k].y, &direction)
         }
         if let last = pairs.last {
             let gamma = 1 / (last.rho * dotAll(last.y, last.y))
-            scaleAll(Float(gamma), &d)
+            scaleAll(Float(gamma), &direction)
         }
         for k in 0..<pairs.count {
-            let beta = pairs[k].rho * dotAll(pairs[k].y, d)
-            axpyAll(Float(alphas[k] - beta), pairs[k].s, &d)
+            let beta = pairs[k].rho * dotAll(pairs[k].y, direction)
+            axpyAll(Float(alphas[k] - beta), pairs[k].s, &direction)
         }
-        scaleAll(-1, &d)
-        var slope = dotAll(gradients, d)
+        scaleAll(-1, &direction)
+        var slope = dotAll(gradients, direction)
         if !(slope < 0) {
             // Not a descent direction (numerical trouble): restart from steepest descent.
             pairs.removeAll()
-            d = gradients.map { $0 }
-            scaleAll(-1, &d)
-            slope = dotAll(gradients, d)
+            copyAll(gradients, into: &direction)
+            scaleAll(-1, &direction)
+            slope = dotAll(gradients, direction)
         }
         var alpha = pairs.isEmpty ? 1 / max(1e-12, dotAll(gradients, gradients).squareRoot()) : 1.0
-        let x0 = params
-        var trial = gradients
+        copyAll(params, into: &start)
         var evaluations = 0
         var newLoss = loss
         while true {
-            params = x0
-            axpyAll(Float(alpha), d, &params)
+            copyAll(start, into: &params)
+            axpyAll(Float(alpha), direction, &params)
             newLoss = evaluate(params, &trial)
             evaluations += 1
             if newLoss <= loss + 1e-4 * alpha * slope || evaluations >= 25 { break }
@@ -61,17 +71,49 @@ public struct LBFGSOptimizer {
             let q = -slope * alpha * alpha / (2 * (newLoss - loss - slope * alpha))
             alpha = q.isFinite ? min(max(q, 0.1 * alpha), 0.5 * alpha) : 0.5 * alpha
         }
-        var s = d
+        // The new pair reuses the buffers of the pair it replaces.
+        var s: [Matrix], y: [Matrix]
+        if let b = spare {
+            (s, y) = b
+            spare = nil
+        } else if pairs.count == history {
+            let oldest = pairs.removeFirst()
+            (s, y) = (oldest.s, oldest.y)
+        } else {
+            (s, y) = (zerosLike(params), zerosLike(params))
+        }
+        copyAll(direction, into: &s)
         scaleAll(Float(alpha), &s)
-        var y = trial
+        copyAll(trial, into: &y)
         axpyAll(-1, gradients, &y)
         let sy = dotAll(s, y)
         if sy > 1e-10 {
             if pairs.count == history { pairs.removeFirst() }
             pairs.append((s, y, 1 / sy))
+        } else {
+            spare = (s, y)
         }
-        gradients = trial
+        swap(&gradients, &trial)
         return (newLoss, evaluations)
+    }
+}
+
+/// Zero matrices of the same shapes.
+func zerosLike(_ x: [Matrix]) -> [Matrix] { x.map { Matrix(rows: $0.rows, cols: $0.cols) } }
+
+/// dst ← src element-wise into dst's existing storage (no allocation once dst is uniquely owned).
+func copyAll(_ src: [Matrix], into dst: inout [Matrix]) {
+    for t in 0..<src.count {
+        let n = src[t].storage.count
+        src[t].storage.withUnsafeBufferPointer { xs in
+            dst[t].storage.withUnsafeMutableBufferPointer { ys in
+                nonisolated(unsafe) let (xs, ys) = (xs, ys)  // chunks write disjoint ranges
+                parallelFor(n, minimumChunk: 65_536) { range, _ in
+                    (ys.baseAddress! + range.lowerBound).update(from: xs.baseAddress! + range.lowerBound,
+                                                                count: range.count)
+                }
+            }
+        }
     }
 }
 
@@ -86,8 +128,8 @@ func dotAll(_ x: [Matrix], _ y: [Matrix]) -> Double {
                 partial.withUnsafeMutableBufferPointer { ps in
                     nonisolated(unsafe) let (xs, ys, ps) = (xs, ys, ps)  // chunk c writes partial c only
                     parallelFor(n, minimumChunk: 32_768) { range, c in
-                        ps[c] = Double(Kernels.dot(xs.baseAddress! + range.lowerBound,
-                                                   ys.baseAddress! + range.lowerBound, range.count))
+                        ps[c] = Kernels.dotAccurate(xs.baseAddress! + range.lowerBound,
+                                                 ys.baseAddress! + range.lowerBound, range.count)
                     }
                 }
             }

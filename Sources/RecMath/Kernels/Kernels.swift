@@ -31,6 +31,20 @@ public enum Kernels {
         return s
     }
 
+    /// Dot product of `n` floats accumulated in `Double` over blocks of 1,024 (each block in `Float`
+    /// SIMD lanes), for long reductions whose last digits matter (line searches, objectives).
+    @inlinable
+    public static func dotAccurate(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Double {
+        var total = 0.0
+        var c = 0
+        while c < n {
+            let m = min(1024, n - c)
+            total += Double(dot(x + c, y + c, m))
+            c += m
+        }
+        return total
+    }
+
     /// y ← y + a·x over `n` floats.
     @inlinable
     public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {

@@ -1,0 +1,121 @@
+import RecData
+import RecMath
+
+/// What `model.json` holds for an AutoRec model: everything but the tensors.
+public struct AutoRecModelDescription: Codable, Sendable, Equatable {
+    /// Version of this layout; loading refuses newer versions.
+    public var formatVersion: Int
+    /// `I-AutoRec` or `U-AutoRec`.
+    public var model: String
+    /// The configuration the model was trained with.
+    public var configuration: AutoRecConfiguration
+    /// The rating scale of the training data (predictions are clipped to it).
+    public var scale: RatingScale
+    /// Raw user ids, by user index.
+    public var users: [String]
+    /// Raw item ids, by item index.
+    public var items: [String]
+    /// Epochs trained and the epoch whose weights were kept.
+    public var epochsTrained: Int
+    public var bestEpoch: Int
+    /// Where the training data was read from (to find titles for recommendations), if known.
+    public var dataPath: String?
+}
+
+extension AutoRecModel {
+    /// The `model.json` layout version written by this build.
+    public static let formatVersion = 1
+
+    /// The tensors of a trained model, named as PyTorch's `nn.Linear` would name them, plus the
+    /// training vectors the model reconstructs (CSR over the encoded rows):
+    ///
+    /// | name | dtype | shape |
+    /// |---|---|---|
+    /// | `encoder.weight` | F32 | [hidden, inputs] |
+    /// | `encoder.bias` | F32 | [hidden] |
+    /// | `decoder.weight` | F32 | [inputs, hidden] |
+    /// | `decoder.bias` | F32 | [inputs] |
+    /// | `train.row_start` | I64 | [rows + 1] |
+    /// | `train.column` | I32 | [ratings] |
+    /// | `train.value` | F32 | [ratings] |
+    public func weightsFile() -> SafeTensorsFile? {
+        guard let p = parameters, let data else { return nil }
+        let v = p.encoderWeight
+        var vt = Matrix(rows: v.cols, cols: v.rows)
+        for u in 0..<v.rows { for c in 0..<v.cols { vt.storage[c * v.rows + u] = v.storage[u * v.cols + c] } }
+        typealias T = SafeTensorsFile.Tensor
+        let m = data.matrix
+        return SafeTensorsFile(
+            tensors: [
+                "encoder.weight": T(vt),
+                "encoder.bias": T(shape: [v.cols], values: p.encoderBias.storage),
+                "decoder.weight": T(p.decoderWeight),
+                "decoder.bias": T(shape: [p.decoderBias.cols], values: p.decoderBias.storage),
+                "train.row_start": T(shape: [m.rows + 1], elements: .int64(m.rowStart.map { Int64($0) })),
+                "train.column": T(shape: [m.nonzeros], elements: .int32(m.columns)),
+                "train.value": T(shape: [m.nonzeros], values: m.values),
+            ],
+            metadata: ["model": modelName, "format": "autorec-swift \(Self.formatVersion)",
+                       "encoder": configuration.encoder.rawValue, "decoder": configuration.decoder.rawValue])
+    }
+
+    /// Saves the model folder atomically: `weights.safetensors`, `model.json` and, if given, `report.json`.
+    ///
+    /// - Throws: ``ModelFileError`` when a file cannot be written (nothing half-written remains).
+    public func save(
+        to path: String, userIDs: IDMap, itemIDs: IDMap, dataPath: String? = nil, report: (any Encodable)? = nil
+    ) throws(ModelFileError) {
+        guard let weights = weightsFile() else {
+            throw .notAModelDirectory(path: path, reason: "the model is not trained, so there is nothing to save")
+        }
+        let description = AutoRecModelDescription(
+            formatVersion: Self.formatVersion, model: modelName, configuration: configuration, scale: scale,
+            users: userIDs.rawIDs, items: itemIDs.rawIDs, epochsTrained: history.count, bestEpoch: bestEpoch,
+            dataPath: dataPath)
+        try ModelDirectory(path).save(weights: weights, model: description, report: report)
+    }
+
+    /// Loads a model folder written by ``save(to:userIDs:itemIDs:dataPath:report:)``.
+    ///
+    /// - Returns: the model, ready to predict, and its training ratings (with the id maps).
+    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file.
+    public static func load(from path: String) throws(ModelFileError) -> (model: AutoRecModel, training: RatingTable) {
+        let dir = ModelDirectory(path)
+        let d = try dir.loadModel(AutoRecModelDescription.self, supportedFormatVersion: formatVersion)
+        let w = try dir.loadWeights()
+        let byItem = d.configuration.orientation == .item
+        let inputs = byItem ? d.users.count : d.items.count
+        let rows = byItem ? d.items.count : d.users.count
+        let k = d.configuration.hiddenUnits
+        let vt = try w.matrix("encoder.weight", rows: k, cols: inputs)
+        var v = Matrix(rows: inputs, cols: k)
+        for c in 0..<k { for u in 0..<inputs { v.storage[u * k + c] = vt.storage[c * inputs + u] } }
+        let mu = try w.floats("encoder.bias", shape: [k])
+        let wd = try w.matrix("decoder.weight", rows: inputs, cols: k)
+        let b = try w.floats("decoder.bias", shape: [inputs])
+        let start = try w.tensor("train.row_start"), cols = try w.tensor("train.column")
+        let vals = try w.tensor("train.value")
+        guard case let .int64(rs) = start.elements, rs.count == rows + 1,
+              case let .int32(cs) = cols.elements, case let .float32(vs) = vals.elements,
+              cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
+              zip(rs, rs.dropFirst()).allSatisfy({ $0 <= $1 }), cs.allSatisfy({ $0 >= 0 && Int($0) < inputs })
+        else {
+            throw .malformedEntry(path: dir.weightsPath, tensor: "train.*",
+                                  problem: "the training ratings do not fit \(rows) rows x \(inputs) inputs")
+        }
+        guard let userIDs = IDMap(rawIDs: d.users), let itemIDs = IDMap(rawIDs: d.items) else {
+            throw .invalidJSON(path: dir.modelPath, detail: "a raw user or item id is listed twice")
+        }
+        var rowIdx = [Int32](), colIdx = [Int32]()
+        rowIdx.reserveCapacity(cs.count)
+        for r in 0..<rows { for _ in Int(rs[r])..<Int(rs[r + 1]) { rowIdx.append(Int32(r)) } }
+        colIdx = cs
+        let training = RatingTable(users: byItem ? colIdx : rowIdx, items: byItem ? rowIdx : colIdx, ratings: vs,
+                                   userIDs: userIDs, itemIDs: itemIDs, scale: d.scale)
+        let params = AutoRecParameters(tensors: [v, Matrix(rows: 1, cols: k, storage: mu), wd,
+                                                 Matrix(rows: 1, cols: inputs, storage: b)])
+        var model = AutoRecModel(configuration: d.configuration, parameters: params, training: training)
+        model.bestEpoch = d.bestEpoch
+        return (model, training)
+    }
+}

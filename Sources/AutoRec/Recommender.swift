@@ -1,0 +1,171 @@
+import RecData
+import RecMath
+
+/// Answers predict and recommend questions about raw user and item ids from a trained AutoRec model.
+///
+/// Immutable after creation, so one instance can serve many threads. Unknown users or items get
+/// the documented fallback of the bias baseline fitted on the model's training ratings
+/// (μ + b_i for a new user, μ + b_u for a new item, μ for both), and every answer says which path
+/// produced it.
+public struct Recommender: Sendable {
+    /// How a prediction was produced.
+    public enum Source: String, Sendable, Codable {
+        /// The autoencoder's reconstruction.
+        case model
+        /// The bias baseline, because the user had no training ratings.
+        case newUser = "baseline: unknown user"
+        /// The bias baseline, because the item had no training ratings.
+        case newItem = "baseline: unknown item"
+        /// The global mean, because neither was seen in training.
+        case newUserAndItem = "baseline: unknown user and item"
+        /// Fold-in: the reconstruction of ratings given at request time.
+        case foldIn = "fold-in"
+    }
+
+    /// One predicted rating.
+    public struct Prediction: Sendable, Codable, Equatable {
+        public var user: String
+        public var item: String
+        /// The prediction, clipped to the rating scale.
+        public var rating: Float
+        public var source: Source
+    }
+
+    /// One recommended item.
+    public struct Recommendation: Sendable, Codable, Equatable {
+        public var item: String
+        public var score: Float
+        public var title: String?
+    }
+
+    /// Why a request cannot be answered.
+    public enum RequestError: Error, Sendable, Equatable, CustomStringConvertible {
+        case unknownItems([String])
+        case foldInNotSupported(String)
+        case noRatings
+
+        public var description: String {
+            switch self {
+            case let .unknownItems(ids):
+                "unknown item id\(ids.count == 1 ? "" : "s"): \(ids.prefix(5).joined(separator: ", "))"
+                    + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
+            case let .foldInNotSupported(why): why
+            case .noRatings: "no ratings were given to fold in"
+            }
+        }
+    }
+
+    /// The trained model.
+    public let model: AutoRecModel
+    /// Its training ratings, with the raw-id maps.
+    public let training: RatingTable
+    /// Titles and genres, when known.
+    public let items: ItemCatalog?
+    private let baseline: BaselinePredictor
+    private let userSeen: [Bool]
+    private let itemSeen: [Bool]
+    private let ratedItems: [[Int32]]
+
+    /// Wraps a trained model; fits the fallback baseline on `training` (milliseconds).
+    public init(model: AutoRecModel, training: RatingTable, items: ItemCatalog? = nil) throws {
+        self.model = model
+        self.training = training
+        self.items = items
+        var b = BaselinePredictor()
+        try b.fit(training, validation: nil)
+        baseline = b
+        userSeen = training.ratingsPerUser().map { $0 > 0 }
+        itemSeen = training.ratingsPerItem().map { $0 > 0 }
+        var rated = [[Int32]](repeating: [], count: training.userCount)
+        for k in 0..<training.count { rated[Int(training.users[k])].append(training.items[k]) }
+        ratedItems = rated
+    }
+
+    /// The predicted rating of `item` by `user` (raw ids), clipped to the scale.
+    public func predict(user: String, item: String) -> Prediction {
+        let u = training.userIDs.index(of: user).flatMap { userSeen[Int($0)] ? $0 : nil }
+        let i = training.itemIDs.index(of: item).flatMap { itemSeen[Int($0)] ? $0 : nil }
+        let value: Float, source: Source
+        switch (u, i) {
+        case let (u?, i?): (value, source) = (model.predict(user: u, item: i), .model)
+        case let (nil, i?): (value, source) = (baseline.predict(user: -1, item: i), .newUser)
+        case let (u?, nil): (value, source) = (baseline.predict(user: u, item: -1), .newItem)
+        case (nil, nil): (value, source) = (baseline.predict(user: -1, item: -1), .newUserAndItem)
+        }
+        return Prediction(user: user, item: item, rating: training.scale.clip(value), source: source)
+    }
+
+    /// The `count` best items for a known user, best first, with the items they rated in training
+    /// left out (unless `includeRated`), optionally among `candidates` only.
+    ///
+    /// An unknown user gets the items with the highest baseline score μ + b_i (source `newUser`).
+    /// - Throws: ``RequestError/unknownItems(_:)`` when a candidate id is unknown.
+    /// - Complexity: O(items × hidden units) to score, O(items log count) to select.
+    public func recommend(
+        user: String, count: Int, candidates: [String]? = nil, includeRated: Bool = false
+    ) throws(RequestError) -> (items: [Recommendation], source: Source) {
+        var scores = [Float](repeating: 0, count: training.itemCount)
+        var source = Source.model
+        if let u = training.userIDs.index(of: user), userSeen[Int(u)] {
+            model.scores(forUser: u, into: &scores)
+            if !includeRated { for i in ratedItems[Int(u)] { scores[Int(i)] = -.infinity } }
+        } else {
+            source = .newUser
+            for i in 0..<scores.count { scores[i] = baseline.predict(user: -1, item: Int32(i)) }
+        }
+        return (try select(scores, count: count, candidates: candidates), source)
+    }
+
+    /// Recommendations for a user who was not in training, from ratings given now (U-AutoRec fold-in).
+    ///
+    /// - Parameter ratings: (raw item id, rating) pairs; unknown items are ignored.
+    /// - Throws: ``RequestError/foldInNotSupported(_:)`` for I-AutoRec, ``RequestError/noRatings``.
+    public func recommend(
+        foldingIn ratings: [(item: String, rating: Float)], count: Int, candidates: [String]? = nil
+    ) throws(RequestError) -> [Recommendation] {
+        guard model.configuration.orientation == .user else {
+            throw .foldInNotSupported(
+                "I-AutoRec encodes items, so a new user's ratings cannot be folded in without retraining "
+                    + "(help: train with --model u-autorec, or recommend for a known user)")
+        }
+        let known = ratings.compactMap { r in training.itemIDs.index(of: r.item).map { ($0, r.rating) } }
+        guard !known.isEmpty else { throw .noRatings }
+        var scores = model.reconstruct(inputs: known.map(\.0), values: known.map(\.1))
+        for (i, _) in known { scores[Int(i)] = -.infinity }
+        return try select(scores, count: count, candidates: candidates)
+    }
+
+    /// Predicted ratings of a new item by every training user, from ratings given now (I-AutoRec fold-in).
+    ///
+    /// - Parameter ratings: (raw user id, rating) pairs; unknown users are ignored.
+    /// - Returns: (raw user id, clipped predicted rating) for every user, in index order.
+    public func scoreNewItem(ratings: [(user: String, rating: Float)]) throws(RequestError) -> [(user: String, rating: Float)] {
+        guard model.configuration.orientation == .item else {
+            throw .foldInNotSupported(
+                "U-AutoRec encodes users, so a new item's ratings cannot be folded in without retraining "
+                    + "(help: train with --model i-autorec)")
+        }
+        let known = ratings.compactMap { r in training.userIDs.index(of: r.user).map { ($0, r.rating) } }
+        guard !known.isEmpty else { throw .noRatings }
+        let out = model.reconstruct(inputs: known.map(\.0), values: known.map(\.1))
+        return out.enumerated().map { (training.userIDs.rawID(Int32($0.offset)), training.scale.clip($0.element)) }
+    }
+
+    private func select(_ scores: [Float], count: Int, candidates: [String]?) throws(RequestError) -> [Recommendation] {
+        var s = scores
+        if let candidates {
+            var allowed = [Bool](repeating: false, count: s.count)
+            var unknown = [String]()
+            for c in candidates {
+                if let i = training.itemIDs.index(of: c) { allowed[Int(i)] = true } else { unknown.append(c) }
+            }
+            if !unknown.isEmpty { throw .unknownItems(unknown) }
+            for i in 0..<s.count where !allowed[i] { s[i] = -.infinity }
+        }
+        for i in 0..<s.count where s[i] == -.infinity { s[i] = .nan }
+        return TopK.select(s, count: count).map { i in
+            Recommendation(item: training.itemIDs.rawID(i), score: training.scale.clip(scores[Int(i)]),
+                           title: items?[i].title)
+        }
+    }
+}

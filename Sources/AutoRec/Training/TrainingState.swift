@@ -1,0 +1,110 @@
+import Foundation
+import RecMath
+
+/// Everything a training run carries from one epoch to the next: enough to stop and resume
+/// and still get bit-identical weights.
+struct TrainingState {
+    var params: AutoRecParameters
+    var gradients: [Matrix]
+    var rng: SplitMix64
+    var order: [Int32]
+    var lbfgs: LBFGSOptimizer
+    var stepper: any Optimizer
+    var lbfgsLoss: Double?
+    var epoch = 0
+    var history: [EpochRecord] = []
+    var best: (rmse: Double, epoch: Int, params: AutoRecParameters)?
+
+    init(params: AutoRecParameters, gradients: [Matrix], rng: SplitMix64, order: [Int32], lbfgs: LBFGSOptimizer,
+         stepper: any Optimizer) {
+        self.params = params
+        self.gradients = gradients
+        self.rng = rng
+        self.order = order
+        self.lbfgs = lbfgs
+        self.stepper = stepper
+    }
+
+    /// The scalars and the epoch records, stored as JSON in the checkpoint's metadata.
+    struct Header: Codable {
+        var configuration: AutoRecConfiguration
+        var epoch: Int
+        var rngState: UInt64
+        var lbfgsLoss: Double?
+        var lbfgsRho: [Double]
+        var bestRMSE: Double?
+        var bestEpoch: Int?
+        var history: [EpochRecord]
+    }
+
+    /// Writes the state atomically to `path` (a safetensors file).
+    func write(to path: String, configuration: AutoRecConfiguration) throws {
+        typealias T = SafeTensorsFile.Tensor
+        var tensors = [String: T]()
+        for (t, m) in params.tensors.enumerated() { tensors["params.\(t)"] = T(m) }
+        for (t, m) in gradients.enumerated() { tensors["gradients.\(t)"] = T(m) }
+        if let b = best { for (t, m) in b.params.tensors.enumerated() { tensors["best.\(t)"] = T(m) } }
+        for (name, m) in stepper.state { tensors["optimizer.\(name)"] = T(m) }
+        for (k, pair) in lbfgs.pairs.enumerated() {
+            for (t, m) in pair.s.enumerated() { tensors["lbfgs.s.\(k).\(t)"] = T(m) }
+            for (t, m) in pair.y.enumerated() { tensors["lbfgs.y.\(k).\(t)"] = T(m) }
+        }
+        tensors["order"] = T(shape: [order.count], elements: .int32(order))
+        let header = Header(configuration: configuration, epoch: epoch, rngState: rng.state, lbfgsLoss: lbfgsLoss,
+                            lbfgsRho: lbfgs.pairs.map(\.rho), bestRMSE: best?.rmse, bestEpoch: best?.epoch,
+                            history: history)
+        let json = String(decoding: try JSONEncoder().encode(header), as: UTF8.self)
+        try SafeTensorsFile(tensors: tensors, metadata: ["autorec.training-state": json]).write(to: path)
+    }
+
+    /// Reads a state written by ``write(to:configuration:)``, checking it belongs to this run.
+    static func read(from path: String, configuration: AutoRecConfiguration, data: AutoRecData) throws -> TrainingState {
+        let file = try SafeTensorsFile(contentsOf: path)
+        guard let json = file.metadata["autorec.training-state"],
+              let header = try? JSONDecoder().decode(Header.self, from: Data(json.utf8))
+        else {
+            throw ModelFileError.notAModelDirectory(path: path, reason: "this is not an autorec training checkpoint")
+        }
+        var expected = configuration
+        expected.epochs = header.configuration.epochs
+        expected.patience = header.configuration.patience
+        guard header.configuration == expected else {
+            throw ModelFileError.invalidJSON(
+                path: path, detail: "the checkpoint was made with another configuration (only --epochs and "
+                    + "--patience may change when resuming)")
+        }
+        let k = configuration.hiddenUnits, n = data.inputs
+        let shapes = [(n, k), (1, k), (n, k), (1, n)]
+        func tensors(_ prefix: String) throws -> [Matrix] {
+            try shapes.enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
+        }
+        var stepper = AutoRecModel.makeStepper(configuration)
+        var optimizerState = [String: Matrix]()
+        for (name, tensor) in file.tensors where name.hasPrefix("optimizer.") {
+            let shape = tensor.shape.count == 2 ? tensor.shape : [1, tensor.shape.first ?? 1]
+            optimizerState[String(name.dropFirst("optimizer.".count))] =
+                Matrix(rows: shape[0], cols: shape[1], storage: tensor.floatValues ?? [])
+        }
+        stepper.state = optimizerState
+        var lbfgs = LBFGSOptimizer(history: configuration.optimizer.history)
+        for (pair, rho) in header.lbfgsRho.enumerated() {
+            lbfgs.pairs.append((try tensors("lbfgs.s.\(pair)"), try tensors("lbfgs.y.\(pair)"), rho))
+        }
+        guard case let .int32(order)? = file.tensors["order"]?.elements,
+              order.allSatisfy({ $0 >= 0 && Int($0) < data.rows })
+        else {
+            throw ModelFileError.malformedEntry(path: path, tensor: "order", problem: "does not fit this data")
+        }
+        var state = TrainingState(params: AutoRecParameters(tensors: try tensors("params")),
+                                  gradients: try tensors("gradients"), rng: SplitMix64(seed: 0), order: order,
+                                  lbfgs: lbfgs, stepper: stepper)
+        state.rng.state = header.rngState
+        state.lbfgsLoss = header.lbfgsLoss
+        state.epoch = header.epoch
+        state.history = header.history
+        if let r = header.bestRMSE, let e = header.bestEpoch {
+            state.best = (r, e, AutoRecParameters(tensors: try tensors("best")))
+        }
+        return state
+    }
+}

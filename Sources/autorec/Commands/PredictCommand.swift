@@ -1,0 +1,30 @@
+import ArgumentParser
+import AutoRec
+import RecData
+
+/// `autorec predict`: one predicted rating from a saved model.
+struct PredictCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict the rating a user would give an item, from a saved model.",
+        discussion: """
+            Ids are the raw ids of the data set. An unknown user or item gets the bias baseline's
+            answer, and the output says so.
+
+            Examples:
+              autorec predict --model runs/i --user 1 --item 1193
+              autorec predict --model runs/i --user 1 --item 1193 --json
+            """)
+
+    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir")) var model: String
+    @Option(help: "Raw user id.") var user: String
+    @Option(help: "Raw item id.") var item: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let (m, training) = try AutoRecModel.load(from: model)
+        let r = try Recommender(model: m, training: training)
+        let p = r.predict(user: user, item: item)
+        if json { try printJSON(p) } else { print("\(p.user)\t\(p.item)\t\(fixed(Double(p.rating)))\t\(p.source.rawValue)") }
+    }
+}

@@ -1,0 +1,117 @@
+@testable import AutoRec
+import Foundation
+import RecData
+import RecMath
+import Testing
+
+@Suite struct AutoRecModelFileTests {
+    static let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 21)
+
+    func folder(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("autorec-file-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        return dir.path
+    }
+
+    @Test("save then load gives identical predictions", arguments: [
+        AutoRecConfiguration.Fill.zero, .userMean,
+    ], AutoRecConfiguration.Orientation.allCases)
+    func roundTrip(fill: AutoRecConfiguration.Fill, o: AutoRecConfiguration.Orientation) throws {
+        var c = smallConfig(o)
+        c.fill = fill
+        c.epochs = 8
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let dir = folder("\(o)-\(fill)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let (loaded, training) = try AutoRecModel.load(from: dir)
+        #expect(loaded.configuration == c)
+        #expect(training.userIDs == Self.table.userIDs && training.itemIDs == Self.table.itemIDs)
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
+        }
+    }
+
+    @Test("a corrupt or mismatched model folder is refused with a clear error")
+    func corrupt() throws {
+        var m = AutoRecModel(configuration: smallConfig())
+        try m.fit(Self.table, validation: nil)
+        let dir = folder("corrupt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let weights = dir + "/weights.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: weights))
+        try bytes.prefix(bytes.count - 3).write(to: URL(fileURLWithPath: weights))
+        #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir) }
+        // A model.json whose hidden size does not match the weights.
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let json = dir + "/model.json"
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+            .replacingOccurrences(of: "\"hiddenUnits\" : 6", with: "\"hiddenUnits\" : 7")
+        try text.write(toFile: json, atomically: true, encoding: .utf8)
+        do {
+            _ = try AutoRecModel.load(from: dir)
+            Issue.record("a mismatched model loaded")
+        } catch {
+            #expect("\(error)".contains("encoder.weight"))
+        }
+    }
+}
+
+@Suite struct CheckpointTests {
+    @Test("a run killed after a checkpoint and resumed ends with the same weights",
+          arguments: [OptimizerConfiguration.Kind.lbfgs, .adam, .rprop])
+    func resume(kind: OptimizerConfiguration.Kind) throws {
+        let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 4)
+        var rng = SplitMix64(seed: 1)
+        let split = try RatingSplit(table, method: .random(fraction: 0.2), using: &rng)
+        var c = smallConfig()
+        c.optimizer.kind = kind
+        c.optimizer.learningRate = 0.01
+        c.codeDropout = kind == .adam ? 0.2 : 0
+        c.batchSize = 4
+        c.epochs = 9
+        c.patience = 100
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(kind)-\(getpid()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        var whole = AutoRecModel(configuration: c)
+        try whole.fit(split.train, validation: split.test)
+
+        var killed = AutoRecModel(configuration: c)
+        killed.configuration.epochs = 5
+        killed.checkpointPath = path
+        killed.checkpointEvery = 2
+        try killed.fit(split.train, validation: split.test)   // last checkpoint: after epoch 4
+
+        var resumed = AutoRecModel(configuration: c)
+        resumed.resumePath = path
+        try resumed.fit(split.train, validation: split.test)
+        #expect(resumed.history.count == 9)
+        #expect(resumed.history == whole.history.map { r in
+            var r = r
+            r.seconds = resumed.history[r.epoch - 1].seconds
+            return r
+        })
+        #expect(resumed.parameters == whole.parameters)
+        #expect(resumed.bestEpoch == whole.bestEpoch)
+    }
+
+    @Test("resuming with another configuration is refused")
+    func mismatch() throws {
+        let table = lowRankTable(users: 10, items: 8, density: 0.6, seed: 4)
+        var c = smallConfig()
+        c.epochs = 2
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-mismatch-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var m = AutoRecModel(configuration: c)
+        m.checkpointPath = path
+        m.checkpointEvery = 1
+        try m.fit(table, validation: nil)
+        c.l2 = 5
+        var other = AutoRecModel(configuration: c)
+        other.resumePath = path
+        #expect(throws: ModelFileError.self) { try other.fit(table, validation: nil) }
+    }
+}
