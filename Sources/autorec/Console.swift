@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 
 /// Where the tool's text goes: results to stdout, progress and logs to stderr.
 enum Console {
@@ -46,5 +47,9 @@ func printTable(_ rows: [[String]]) {
 /// Formats a number with `digits` decimals.
 func fixed(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
 
-/// Temporary: until the download catalogue lands, `--data` is a path.
-func resolveDataArgument(_ argument: String) throws -> String { argument }
+/// A `--data` argument as a path: an existing file or folder as it is, a catalogue name
+/// (`ml-1m`) as its folder in the data directory (`$AUTOREC_DATA`, `$XDG_CACHE_HOME/autorec` or
+/// `~/.cache/autorec`); otherwise an error saying to run `autorec download NAME` first.
+func resolveDataArgument(_ argument: String) throws -> String {
+    try DataDirectory.resolveDataArgument(argument, dataDirectory: DataDirectory.resolve()).path
+}
