@@ -34,6 +34,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Stop after this many epochs without a better validation RMSE (0: never).") var patience = 40
     @Option(help: "Standard deviation of the initial weights.") var initialScale: Float = 0.01
 
+    /// Rejects a bad --fill, --schedule or model setting while parsing, before any data is read.
+    func validate() throws {
+        _ = try configuration(seed: 0)
+    }
+
     /// The configuration these options describe, checked.
     func configuration(seed: UInt64) throws -> AutoRecConfiguration {
         var c = model == .iAutoRec ? AutoRecConfiguration.iAutoRec : .uAutoRec

@@ -1,0 +1,123 @@
+import AutoRec
+import Foundation
+import RecTestSupport
+import Testing
+
+@testable import autorec
+
+extension CLI {
+    @Suite struct PredictCommandTests {
+        @Test("predict prints the saved model's clipped prediction, or the baseline for an unknown user")
+        func predict() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder)
+            let (m, training) = try AutoRecModel.load(from: model)
+            let recommender = try Recommender(model: m, training: training)
+            for (user, item, source) in [
+                ("1", "2", "model"), ("5", "5", "model"), ("99", "2", "baseline: unknown user"),
+            ] {
+                let json = try #require(
+                    try Executable.json("predict", "--model", model, "--user", user, "--item", item, "--json")
+                        as? [String: Any])
+                let rating = try #require(json["rating"] as? Double)
+                #expect(json["source"] as? String == source)
+                #expect(json["user"] as? String == user && json["item"] as? String == item)
+                #expect(Float(rating) == recommender.predict(user: user, item: item).rating)
+                #expect((1...5).contains(rating))
+            }
+        }
+
+        @Test("predict of a model folder that does not exist fails with the path in the message")
+        func missingModel() async throws {
+            let folder = try TemporaryFolder()
+            let path = folder.file("nothing")
+            await #expect {
+                try await autorec("predict", "--model", path, "--user", "1", "--item", "1")
+            } throws: {
+                message(for: $0).contains(path)
+            }
+        }
+    }
+
+    @Suite struct RecommendCommandTests {
+        /// The recommendations of `autorec recommend arguments... --json`.
+        func recommendations(_ arguments: String...) throws -> [(item: String, score: Double, title: String?)]
+        {
+            let list = try #require(
+                try Executable.json(["recommend", "--json"] + arguments) as? [[String: Any]])
+            return try list.map {
+                (
+                    try #require($0["item"] as? String), try #require($0["score"] as? Double),
+                    $0["title"] as? String
+                )
+            }
+        }
+
+        @Test("recommend leaves out the items the user rated in training, best first, with titles")
+        func excludesRated() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder)
+            // User 1 rated the 10 odd item ids in training; asking for 20 gives the 10 others.
+            let list = try recommendations("--model", model, "--user", "1", "--count", "20")
+            #expect(list.map(\.item).sorted { Int($0)! < Int($1)! } == (1...10).map { "\(2 * $0)" })
+            #expect(zip(list, list.dropFirst()).allSatisfy { $0.score >= $1.score })
+            #expect(list.allSatisfy { $0.title == "Film \($0.item) (19\(70 + Int($0.item)!))" })
+
+            let all = try recommendations("--model", model, "--user", "1", "--count", "20", "--include-rated")
+            #expect(all.count == 20)
+            let top3 = try recommendations("--model", model, "--user", "1", "--count", "3")
+            #expect(top3.map(\.item) == list.prefix(3).map(\.item))
+        }
+
+        @Test("--candidates ranks only the given items, and an unknown candidate id is an error")
+        func candidates() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder)
+            // 5 was rated by user 1 in training, so only 2 and 4 remain.
+            let list = try recommendations("--model", model, "--user", "1", "--candidates", "2, 4,5")
+            #expect(Set(list.map(\.item)) == ["2", "4"])
+            await #expect(throws: Recommender.RequestError.unknownItems(["999"])) {
+                try await autorec("recommend", "--model", model, "--user", "1", "--candidates", "2,999")
+            }
+            let failed = try Executable.run(
+                "recommend", "--model", model, "--user", "1", "--candidates", "2,999")
+            #expect(failed.status != 0)
+            #expect(failed.standardError.contains("unknown item id: 999"))
+        }
+
+        @Test("U-AutoRec folds in a new user's ratings given with --ratings")
+        func foldIn() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder, "--model", "u-autorec")
+            let ratings = try folder.write("# a new user\n1\t5\n3,1\n7 4\n", to: "mine.tsv")
+            let list = try recommendations("--model", model, "--ratings", ratings, "--count", "5")
+            #expect(list.count == 5)
+            #expect(Set(list.map(\.item)).isDisjoint(with: ["1", "3", "7"]))
+            let (m, training) = try AutoRecModel.load(from: model)
+            let expected = try Recommender(model: m, training: training)
+                .recommend(foldingIn: [("1", 5), ("3", 1), ("7", 4)], count: 5)
+            #expect(list.map(\.item) == expected.map(\.item))
+            #expect(zip(list, expected).allSatisfy { Float($0.score) == $1.score })
+        }
+
+        @Test("I-AutoRec cannot fold in a new user, and says what to do instead")
+        func noFoldInForItemModel() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder)
+            let ratings = try folder.write("1\t5\n", to: "mine.tsv")
+            await #expect { try await autorec("recommend", "--model", model, "--ratings", ratings) } throws: {
+                message(for: $0).contains("--model u-autorec")
+            }
+        }
+
+        @Test("a malformed --ratings line is reported with its file and line")
+        func badRatingsFile() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder, "--model", "u-autorec")
+            let ratings = try folder.write("1\t5\n3\tgood\n", to: "mine.tsv")
+            await #expect { try await autorec("recommend", "--model", model, "--ratings", ratings) } throws: {
+                message(for: $0).hasPrefix("\(ratings):2: ")
+            }
+        }
+    }
+}
