@@ -55,19 +55,6 @@ extension CLI {
             #expect(c != a)
         }
 
-        @Test("evaluate --all scores every rating of a file with the saved model")
-        func evaluateAll() async throws {
-            let folder = try TemporaryFolder()
-            let model = try await Fixture.trainedModel(in: folder)
-            let path = folder.file("all.json")
-            try await autorec(
-                "evaluate", "--model", model, "--data", folder.file("ml"), "--all", "--report", path,
-                "--quiet")
-            let test = try #require(try jsonFile(path)["test"] as? [String: Any])
-            #expect(test["count"] as? Int == Fixture.users * Fixture.perUser)
-            #expect((test["coldStart"] as? [String: Int])?["model"] == Fixture.users * Fixture.perUser)
-        }
-
         @Test("train refuses --split kfold")
         func noKFold() throws {
             #expect(throws: (any Error).self) {
