@@ -52,6 +52,39 @@ extension CLI {
             #expect(failed.standardError.contains("unknown item id: 999"))
         }
 
+        @Test("an unknown user gets the items with the best baseline score, none left out")
+        func unknownUser() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder)
+            let list = try recommendations("--model", model, "--user", "99", "--count", "20")
+            #expect(list.count == 20)
+            let (m, training) = try AutoRecModel.load(from: model)
+            let expected = try Recommender(model: m, training: training).recommend(user: "99", count: 20)
+            #expect(expected.source == .newUser)
+            #expect(list.map(\.item) == expected.items.map(\.item))
+        }
+
+        @Test("I-AutoRec scores a new item from ratings given with --new-item --ratings")
+        func newItem() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder)
+            let ratings = try folder.write("1\t5\n2\t4\n3\t5\n", to: "item.tsv")
+            let r = try Executable.run(
+                "recommend", "--model", model, "--new-item", "--ratings", ratings, "--count", "4", "--json")
+            try #require(r.status == 0, "\(r.standardError)")
+            let list = try #require(
+                try JSONSerialization.jsonObject(with: Data(r.standardOutput.utf8)) as? [[String: String]])
+            let users = list.compactMap { $0["user"] },
+                scores = list.compactMap { $0["rating"].flatMap(Double.init) }
+            #expect(users.count == 4 && scores.count == 4)
+            #expect(zip(scores, scores.dropFirst()).allSatisfy { $0 >= $1 })
+            let (m, training) = try AutoRecModel.load(from: model)
+            let expected = try Recommender(model: m, training: training)
+                .scoreNewItem(ratings: [("1", 5), ("2", 4), ("3", 5)])
+            let best = try #require(expected.max { $0.rating < $1.rating })
+            #expect(abs(scores[0] - Double(best.rating)) < 1e-4)
+        }
+
         @Test("U-AutoRec folds in a new user's ratings given with --ratings")
         func foldIn() async throws {
             let folder = try TemporaryFolder()
