@@ -30,6 +30,20 @@ extension CLI {
             }
         }
 
+        @Test("a report that cannot be written exits with status 1 and the path, without usage text")
+        func unwritableReport() throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            for arguments in [["--split", "random"], ["--split", "kfold", "--folds", "2"]] {
+                let report = folder.file("missing/report.json")
+                let r = try Executable.run(
+                    ["baseline", "--data", data, "--report", report, "-q"] + arguments)
+                #expect(r.status == 1)
+                #expect(r.standardError.hasPrefix("Error: \(report): cannot write: "))
+                #expect(!r.standardError.contains("Usage"))
+            }
+        }
+
         @Test("an unknown option exits with the usage status and names the option")
         func unknownOption() throws {
             let r = try Executable.run("train", "--data", "x", "--hiden-units", "5")

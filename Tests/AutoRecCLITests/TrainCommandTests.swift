@@ -1,3 +1,4 @@
+import AutoRec
 import Foundation
 import RecTestSupport
 import Testing
@@ -53,6 +54,20 @@ extension CLI {
                 "evaluate", "--model", dir, "--data", data, "--seed", "8", "--report", other, "--quiet")
             let c = try #require((try jsonFile(other)["test"] as? [String: Any])?["rmse"] as? Double)
             #expect(c != a)
+        }
+
+        @Test("a --report that cannot be written fails the run, but only after the model is saved")
+        func unwritableReport() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("model"), report = folder.file("missing/train.json")
+            await #expect(throws: ReportFileError.self) {
+                try await autorec(
+                    "train", "--data", data, "--hidden-units", "4", "--epochs", "2", "--save", dir,
+                    "--report",
+                    report, "--quiet")
+            }
+            #expect(FileManager.default.fileExists(atPath: dir + "/weights.safetensors"))
         }
 
         @Test("train refuses --split kfold")
