@@ -41,5 +41,16 @@ extension CLI {
             // --cold-start applies to the rating metrics only.
             #expect(ranking["users"] as? Int == 7)
         }
+
+        @Test("evaluate refuses --split kfold")
+        func noKFold() throws {
+            #expect {
+                try AutoRecCommand.parseAsRoot([
+                    "evaluate", "--model", "m", "--data", "x", "--split", "kfold",
+                ])
+            } throws: {
+                message(for: $0).contains("evaluate takes one split")
+            }
+        }
     }
 }

@@ -72,8 +72,10 @@ extension CLI {
 
         @Test("train refuses --split kfold")
         func noKFold() throws {
-            #expect(throws: (any Error).self) {
+            #expect {
                 try AutoRecCommand.parseAsRoot(["train", "--data", "x", "--split", "kfold"])
+            } throws: {
+                message(for: $0).contains("train takes one split")
             }
         }
     }
