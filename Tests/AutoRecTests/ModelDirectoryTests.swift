@@ -1,5 +1,6 @@
 import AutoRec
 import Foundation
+import RecTestSupport
 import Testing
 
 @Suite struct ModelDirectoryTests {

@@ -1,6 +1,7 @@
 import AutoRec
 import Foundation
 import RecMath
+import RecTestSupport
 import Testing
 
 @Suite struct SafeTensorsTests {

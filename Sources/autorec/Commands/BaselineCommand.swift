@@ -120,24 +120,23 @@ func emit(_ reports: [EvaluationReport], description: String, json: Bool, report
         print("cold-start paths: model \(cold.model), baseline \(cold.baseline), constant \(cold.constant), "
               + "excluded \(cold.excluded)")
     }
-    if let path = reportPath {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf",
-                                                                       negativeInfinity: "-inf", nan: "nan")
-        try writeAtomically(try encoder.encode(summary), to: path)
-    }
+    if let path = reportPath { try writeJSON(summary, to: path) }
 }
 
 /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
+///
+/// - Throws: ``ReportFileError`` (a failure to write is not a usage error, so no usage text follows it).
 func writeAtomically(_ data: Data, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
     do {
         try data.write(to: tmp)
-        if rename(tmp.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown) }
     } catch {
+        throw ReportFileError(path: path, reason: error.localizedDescription)
+    }
+    if rename(tmp.path, url.path) != 0 {
+        let reason = String(cString: strerror(errno))
         try? FileManager.default.removeItem(at: tmp)
-        throw ValidationError("\(path): cannot write the report (\(error.localizedDescription))")
+        throw ReportFileError(path: path, reason: reason)
     }
 }

@@ -26,6 +26,11 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
     @Flag(help: "Evaluate on every rating read from --data (no split).") var all = false
 
+    func validate() throws {
+        // A saved model was trained on one split; k-fold would silently score fold 1's test part only.
+        if splitOptions.split == .kfold { throw ValidationError("evaluate takes one split; use --split random or given") }
+    }
+
     func run() async throws {
         runtime.apply()
         let (loaded, training) = try AutoRecModel.load(from: model)

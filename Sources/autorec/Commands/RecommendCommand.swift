@@ -51,7 +51,9 @@ struct RecommendCommand: AsyncParsableCommand {
             let given = try readRatings(path)
             let scored = try r.scoreNewItem(ratings: given.map { (user: $0.0, rating: $0.1) })
             let top = scored.sorted { $0.rating > $1.rating }.prefix(count)
-            if json { try printJSON(top.map { ["user": $0.user, "rating": fixed(Double($0.rating))] }); return }
+            // Numbers, as in every other JSON output of the tool.
+            struct Scored: Encodable { var user: String, rating: Float }
+            if json { try printJSON(top.map { Scored(user: $0.user, rating: $0.rating) }); return }
             printTable([["user", "predicted"]] + top.map { [$0.user, fixed(Double($0.rating))] })
             return
         }

@@ -78,12 +78,13 @@ struct TrainCommand: AsyncParsableCommand {
                                       bestEpoch: model.bestEpoch, stoppedEarly: model.stoppedEarly)
         report.seconds = training.seconds
         if runtime.json { try printJSON(training) } else { printReport(report, splitDescription: description) }
-        if let path = evaluation.report { try writeJSON(training, to: path) }
+        // The model first: a report path that cannot be written must not lose the trained model.
         if let dir = save {
             try model.save(to: dir, userIDs: p.train.userIDs, itemIDs: p.train.itemIDs,
                            dataPath: try data.resolvedPath(), report: training)
             log("saved \(dir)")
         }
+        if let path = evaluation.report { try writeJSON(training, to: path) }
     }
 }
 

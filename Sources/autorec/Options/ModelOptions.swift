@@ -37,6 +37,11 @@ struct ModelOptions: ParsableArguments {
     var refit = true
     @Option(help: "Standard deviation of the initial weights.") var initialScale: Float = 0.01
 
+    /// Rejects a bad --fill, --schedule or model setting while parsing, before any data is read.
+    func validate() throws {
+        _ = try configuration(seed: 0)
+    }
+
     /// The configuration these options describe, checked.
     func configuration(seed: UInt64) throws -> AutoRecConfiguration {
         var c = model == .iAutoRec ? AutoRecConfiguration.iAutoRec : .uAutoRec

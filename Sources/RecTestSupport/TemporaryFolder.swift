@@ -2,11 +2,14 @@ import Foundation
 
 /// A fresh empty folder under the system's temporary directory, deleted with its content when the
 /// value goes away.
-final class TemporaryFolder {
+public final class TemporaryFolder {
     /// The folder's absolute path.
-    let path: String
+    public let path: String
 
-    init() throws {
+    /// Creates the folder.
+    ///
+    /// - Throws: the file system's error when the folder cannot be created.
+    public init() throws {
         path =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("autorec-tests-\(UUID().uuidString)").path
@@ -16,10 +19,18 @@ final class TemporaryFolder {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// `path/name`.
-    func file(_ name: String) -> String { "\(path)/\(name)" }
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
 
     /// The names in the folder, sorted.
-    func contents() throws -> [String] {
+    public func contents() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+    }
+
+    /// Writes `text` as UTF-8 to `path/name` and returns the file's path.
+    @discardableResult
+    public func write(_ text: String, to name: String) throws -> String {
+        let p = file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
     }
 }

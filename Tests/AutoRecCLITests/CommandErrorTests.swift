@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import RecTestSupport
+import Testing
+
+@testable import autorec
+
+extension CLI {
+    @Suite struct CommandErrorTests {
+        /// A fixture folder whose `u.data` has the rating `five` on line 3.
+        func badFolder(_ folder: TemporaryFolder) throws -> (data: String, file: String) {
+            var lines = Fixture.ratingLines()
+            lines[2] = "3\t4\tfive\t881250949"
+            let dir = folder.file("bad")
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let file = try folder.write(lines.joined(separator: "\n") + "\n", to: "bad/u.data")
+            return (dir, file)
+        }
+
+        @Test(
+            "a non-numeric rating stops the command with the file and line",
+            arguments: ["info", "baseline", "train"])
+        func notANumber(command: String) async throws {
+            let folder = try TemporaryFolder()
+            let (data, file) = try badFolder(folder)
+            let extra = command == "train" ? ["--hidden-units", "4"] : []
+            await #expect {
+                try await autorec([command, "--data", data, "--quiet"] + extra)
+            } throws: { error in
+                let text = message(for: error)
+                return text.hasPrefix("\(file):3: ") && text.contains("rating") && text.contains("'five'")
+            }
+        }
+
+        @Test(
+            "invalid options fail validation with a message naming the option",
+            arguments: [
+                (
+                    ["baseline", "--data", "x", "--test-fraction", "1.5"],
+                    "--test-fraction must be between 0 and 1, got 1.5"
+                ),
+                (
+                    ["train", "--data", "x", "--fill", "banana"],
+                    "--fill takes zero, user-mean, item-mean or a number, got 'banana'"
+                ),
+                (["train", "--data", "x", "--schedule", "exp:fast"], "--schedule takes constant"),
+                (["train", "--data", "x", "--hidden-units", "0"], "hidden units must be at least 1, got 0"),
+                (
+                    ["baseline", "--data", "x", "--cold-start", "maybe"],
+                    "--cold-start takes baseline, exclude or a number"
+                ),
+                (
+                    ["baseline", "--data", "x", "--split", "kfold", "--folds", "1"],
+                    "--folds must be at least 2, got 1"
+                ),
+                (
+                    ["baseline", "--data", "x", "--split", "given"],
+                    "--split given needs --given NAME or --test FILE"
+                ),
+                (["baseline", "--data", "x", "--threads", "0"], "--threads must be at least 1, got 0"),
+                (["recommend", "--model", "m"], "give --user, or --ratings to fold in"),
+                (
+                    ["recommend", "--model", "m", "--user", "1", "--count", "0"],
+                    "--count must be at least 1, got 0"
+                ),
+            ])
+        func invalidOptions(arguments: [String], expected: String) throws {
+            // Parsing validates: the data file "x" is never opened.
+            #expect {
+                try AutoRecCommand.parseAsRoot(arguments)
+            } throws: { error in
+                let text = message(for: error)
+                let ok = text.contains(expected)
+                if !ok { Issue.record("message was: \(text)") }
+                return ok
+            }
+        }
+
+        @Test("a missing data path is reported with the path")
+        func missingData() async throws {
+            let folder = try TemporaryFolder()
+            let path = folder.file("nowhere")
+            await #expect { try await autorec("info", "--data", path) } throws: {
+                message(for: $0) == "\(path): cannot open: no such file or folder"
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import AutoRec
+import Foundation
+import RecTestSupport
+import Testing
+
+@testable import autorec
+
+extension CLI {
+    @Suite struct TrainCommandTests {
+        @Test(
+            "train --save --report, then evaluate --model on the same data and seed gives the same test RMSE",
+            arguments: ["i-autorec", "u-autorec"])
+        func trainThenEvaluate(model: String) async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("model"), trained = folder.file("train.json"),
+                evaluated = folder.file("eval.json")
+            try await autorec(
+                "train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
+                "--seed", "7", "--save", dir, "--report", trained, "--quiet")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+                    == ["model.json", "report.json", "weights.safetensors"])
+
+            let report = try jsonFile(trained)
+            let epochs = try #require(report["epochs"] as? [[String: Any]])
+            #expect(epochs.count == 5)
+            #expect(epochs.map { $0["epoch"] as? Int } == [1, 2, 3, 4, 5])
+            #expect(epochs.allSatisfy { $0["validationRMSE"] is Double })
+            #expect(report["secondsPerEpoch"] is Double)
+            let configuration = try #require(report["configuration"] as? [String: Any])
+            #expect(configuration["hiddenUnits"] as? Int == 8)
+            #expect(configuration["orientation"] as? String == (model == "i-autorec" ? "item" : "user"))
+            #expect(configuration["seed"] as? Int == 7)
+            let trainTest = try #require(report["test"] as? [String: Any])
+            let validation = try #require(report["validation"] as? [String: Any])
+            #expect(validation["count"] as? Int == 27)  // 10% of the 270 training ratings
+            #expect(trainTest["count"] as? Int == 30)
+
+            try await autorec(
+                "evaluate", "--model", dir, "--data", data, "--seed", "7", "--report", evaluated,
+                "--quiet")
+            let evalTest = try #require(try jsonFile(evaluated)["test"] as? [String: Any])
+            let a = try #require(trainTest["rmse"] as? Double), b = try #require(evalTest["rmse"] as? Double)
+            #expect(abs(a - b) < 1e-9, "train reported \(a), evaluate \(b)")
+            #expect(evalTest["count"] as? Int == 30)
+            #expect(
+                NSDictionary(dictionary: evalTest["coldStart"] as? [String: Int] ?? [:])
+                    == NSDictionary(dictionary: trainTest["coldStart"] as? [String: Int] ?? [:]))
+
+            // Another seed draws another test part, so the figures move.
+            let other = folder.file("other.json")
+            try await autorec(
+                "evaluate", "--model", dir, "--data", data, "--seed", "8", "--report", other, "--quiet")
+            let c = try #require((try jsonFile(other)["test"] as? [String: Any])?["rmse"] as? Double)
+            #expect(c != a)
+        }
+
+        @Test("a --report that cannot be written fails the run, but only after the model is saved")
+        func unwritableReport() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("model"), report = folder.file("missing/train.json")
+            await #expect(throws: ReportFileError.self) {
+                try await autorec(
+                    "train", "--data", data, "--hidden-units", "4", "--epochs", "2", "--save", dir,
+                    "--report",
+                    report, "--quiet")
+            }
+            #expect(FileManager.default.fileExists(atPath: dir + "/weights.safetensors"))
+        }
+
+        @Test("train refuses --split kfold")
+        func noKFold() throws {
+            #expect {
+                try AutoRecCommand.parseAsRoot(["train", "--data", "x", "--split", "kfold"])
+            } throws: {
+                message(for: $0).contains("train takes one split")
+            }
+        }
+    }
+}
