@@ -51,5 +51,7 @@ func fixed(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digit
 /// (`ml-1m`) as its folder in the data directory (`$AUTOREC_DATA`, `$XDG_CACHE_HOME/autorec` or
 /// `~/.cache/autorec`); otherwise an error saying to run `autorec download NAME` first.
 func resolveDataArgument(_ argument: String) throws -> String {
-    try DataDirectory.resolveDataArgument(argument, dataDirectory: DataDirectory.resolve()).path
+    // Something that looks like a path is read as one, so a typo gets the reader's "cannot open".
+    if argument.contains("/") { return argument }
+    return try DataDirectory.resolveDataArgument(argument, dataDirectory: DataDirectory.resolve()).path
 }

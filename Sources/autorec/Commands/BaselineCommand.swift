@@ -37,6 +37,7 @@ struct BaselineCommand: AsyncParsableCommand {
 
     func run() async throws {
         runtime.apply()
+        try await data.fetchIfNeeded()
         let (parts, description) = try splitOptions.makeParts(data, seed: runtime.seed)
         let evaluator = try evaluation.evaluator()
         var reports = [EvaluationReport]()

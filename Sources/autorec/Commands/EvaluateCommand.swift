@@ -33,6 +33,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func run() async throws {
         runtime.apply()
+        try await data.fetchIfNeeded()
         let (loaded, training) = try AutoRecModel.load(from: model)
         let test: RatingTable, description: String
         if all {

@@ -36,6 +36,7 @@ struct InfoCommand: AsyncParsableCommand {
 
     func run() async throws {
         runtime.apply()
+        try await data.fetchIfNeeded()
         let set = try data.dataset()
         let loaded = try set.load(options: ReadOptions(duplicates: data.duplicates), sideInformation: true)
         let t = loaded.ratings

@@ -50,6 +50,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         runtime.apply()
+        try await data.fetchIfNeeded()
         var config = try modelOptions.configuration(seed: runtime.seed)
         var split = splitOptions
         if split.validationFraction == 0 && config.patience > 0 { split.validationFraction = 0.1 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RecData
 
 /// Where the ratings come from and how to read them.
@@ -42,6 +43,20 @@ struct DataOptions: ParsableArguments {
         let set = try dataset()
         log("reading \(set.description) from \(set.path)")
         return try set.load(options: ReadOptions(duplicates: duplicates), sideInformation: sideInformation)
+    }
+
+    /// Downloads a catalogue data set named by `--data` when it is not installed yet (first use).
+    func fetchIfNeeded() async throws {
+        guard !data.contains("/"), !FileManager.default.fileExists(atPath: data),
+              let entry = DatasetCatalogue.entry(named: data)
+        else { return }
+        let directory = DataDirectory.resolve()
+        guard DataDirectory.installedFolder(for: entry, in: directory) == nil else { return }
+        let downloader = DatasetDownloader(dataDirectory: directory)
+        log("\(entry.name) is not in \(directory.path) yet: downloading \(downloader.archiveURL(for: entry))")
+        let bar = ProgressBar(entry.name)
+        defer { bar.finish() }
+        _ = try await downloader.install(entry) { done, total in bar.update(done, total) }
     }
 
     func resolvedPath() throws -> String {
