@@ -115,11 +115,11 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// (The CLI adds `refit`; see BENCHMARKS.md.)
     public static var iAutoRec: AutoRecConfiguration { AutoRecConfiguration() }
 
-    /// U-AutoRec: the same network over users' vectors, with λ = 300 (it overfits sooner).
+    /// U-AutoRec: the same network over users' vectors, with λ = 200 (tuned on validation, BENCHMARKS.md).
     public static var uAutoRec: AutoRecConfiguration {
         var c = AutoRecConfiguration()
         c.orientation = .user
-        c.l2 = 300
+        c.l2 = 200
         return c
     }
 

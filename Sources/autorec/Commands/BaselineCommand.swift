@@ -9,8 +9,8 @@ struct BaselineCommand: AsyncParsableCommand {
         commandName: "baseline",
         abstract: "Train and evaluate a baseline (global mean, bias baseline, biased MF) on a split.",
         discussion: """
-            Models: global-mean; baseline (r = mu + b_u + b_i, fitted by ALS or SGD, as Surprise's
-            BaselineOnly); biased-mf (r = mu + b_u + b_i + q_i.p_u by SGD, as Surprise's SVD).
+            Models: global-mean; baseline (r = mu + b_u + b_i, fitted by ALS or SGD, as Surprise's \
+            BaselineOnly); biased-mf (r = mu + b_u + b_i + q_i.p_u by SGD, as Surprise's SVD). \
             Defaults follow Surprise, so 5-fold figures compare with its published table.
 
             Examples:

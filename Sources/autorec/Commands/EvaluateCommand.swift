@@ -9,8 +9,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate a saved model on the test part of a split, or on every rating of a file.",
         discussion: """
-            Test ratings are predicted from the model's own training vectors; users or items the model
-            never saw take the --cold-start path. The same --data, split options and --seed as in
+            Test ratings are predicted from the model's own training vectors; users or items the model \
+            never saw take the --cold-start path. The same --data, split options and --seed as in \
             'train' give the same test part.
 
             Examples:

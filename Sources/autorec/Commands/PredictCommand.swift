@@ -8,7 +8,7 @@ struct PredictCommand: AsyncParsableCommand {
         commandName: "predict",
         abstract: "Predict the rating a user would give an item, from a saved model.",
         discussion: """
-            Ids are the raw ids of the data set. An unknown user or item gets the bias baseline's
+            Ids are the raw ids of the data set. An unknown user or item gets the bias baseline's \
             answer, and the output says so.
 
             Examples:

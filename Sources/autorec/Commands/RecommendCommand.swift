@@ -9,10 +9,10 @@ struct RecommendCommand: AsyncParsableCommand {
         commandName: "recommend",
         abstract: "Recommend the top-N items for a user (already-rated items left out), from a saved model.",
         discussion: """
-            Titles come from the training data's item file when the model remembers where it was read
-            (or from --items). A user unknown to the model gets the items with the best baseline score
-            unless their ratings are given with --ratings (U-AutoRec folds them in without retraining).
-            --new-item scores a new item from ratings given with --ratings (I-AutoRec fold-in).
+            Titles come from the training data's item file when the model remembers where it was read \
+            (or from --items). A user unknown to the model gets the items with the best baseline score \
+            unless their ratings are given with --ratings (U-AutoRec folds them in without retraining). \
+            --new-item scores a new item from ratings given with --ratings (I-AutoRec fold-in). \
             Ratings files have one 'id<TAB>rating' (or 'id,rating') per line; '-' reads stdin.
 
             Examples:

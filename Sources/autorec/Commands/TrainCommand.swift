@@ -9,19 +9,24 @@ struct TrainCommand: AsyncParsableCommand {
         commandName: "train",
         abstract: "Train I-AutoRec or U-AutoRec on a split, evaluate it on the test part, and save it.",
         discussion: """
-            The default is the AutoRec paper's I-AutoRec: 500 sigmoid hidden units, identity output,
-            full-batch L-BFGS, a random 90/10 split with 10% of the training part held out for early
-            stopping. The objective is E = 1/2 sum over observed (r - r^)^2 + lambda/2 (|W|^2 + |V|^2),
-            summed (not averaged) over ratings; mini-batches take their share of the penalty.
+            The default is the AutoRec paper's I-AutoRec: 500 sigmoid hidden units, identity \
+            output, lambda = 100 (U-AutoRec: 200), full-batch L-BFGS, on a random 90/10 split with \
+            10% of the training part held out for early stopping; after stopping, the model is \
+            retrained on training plus validation ratings for the chosen number of epochs \
+            (--no-refit keeps the early-stopped weights). The objective is \
+            E = 1/2 sum over observed (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed (not averaged) \
+            over ratings; mini-batches take their share of the penalty.
+
+            Ctrl-C stops after the current batch, keeps the best weights, evaluates and saves.
 
             Examples:
               autorec train --data ~/data/ml-1m
-              autorec train --data ml-1m --model u-autorec --save runs/u --report runs/u.json
-              autorec train --data ~/data/ml-100k --split given --given u1 --optimizer adam --learning-rate 0.003
-              autorec train --data ml-1m --hidden-units 300 --encoder elu --fill user-mean --code-dropout 0.1
-              autorec train --data ml-1m --checkpoint runs/i.ckpt --save runs/i      (killed? then:)
-              autorec train --data ml-1m --checkpoint runs/i.ckpt --save runs/i --resume runs/i.ckpt
-            Ctrl-C stops after the current batch, keeps the best weights and still evaluates and saves.
+              autorec train --data ml-1m --model u-autorec --save runs/u
+              autorec train --data ml-100k --split given --given u1 --report u1.json
+              autorec train --data ml-1m --optimizer adam --learning-rate 0.003
+              autorec train --data ml-1m --encoder elu --fill user-mean --code-dropout 0.1
+              autorec train --data ml-1m --checkpoint i.ckpt --save runs/i
+              autorec train --data ml-1m --checkpoint i.ckpt --save runs/i --resume i.ckpt
             """)
 
     @OptionGroup var data: DataOptions

@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Decoder activation f (same choices).") var decoder: Activation = .identity
     @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
-            + "(default: 100 for i-autorec, 300 for u-autorec).", valueName: "lambda"))
+            + "(default: 100 for i-autorec, 200 for u-autorec).", valueName: "lambda"))
     var l2: Float?
     @Option(help: "Dropout on the code layer during training.") var codeDropout: Float = 0
     @Option(help: "Dropout on observed inputs during training.") var inputDropout: Float = 0
