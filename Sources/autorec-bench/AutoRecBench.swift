@@ -15,7 +15,11 @@ struct AutoRecBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autorec", abstract: "Time AutoRec training epochs on a data folder or file.")
 
-    @Option(help: "Data folder or rating file.") var data: String
+    @Option(help: "Data folder or rating file.") var data: String?
+    @Option(help: "Instead of --data, generate a synthetic set in memory: ml-100k, ml-1m, ml-10m, netflix.")
+    var synth: String?
+    @Flag(help: "Skip the validation part and the test evaluation (pure training speed and memory).")
+    var noEvaluation = false
     @Option(help: "item (I-AutoRec) or user (U-AutoRec).") var orientation = "item"
     @Option(help: "Hidden units.") var hidden = 500
     @Option(help: "Epochs to run.") var epochs = 5
@@ -34,10 +38,20 @@ struct AutoRecBench: ParsableCommand {
     func run() throws {
         Parallelism.threads = threads
         let t0 = now()
-        let table = try Dataset.detect(at: data).load(sideInformation: false).ratings
+        let table: RatingTable
+        if let preset = synth {
+            guard let p = SyntheticPreset(rawValue: preset) else { throw ValidationError("unknown preset \(preset)") }
+            var g = SplitMix64(seed: seed)
+            table = try SyntheticDataset.generate(SyntheticConfiguration(preset: p), using: &g)
+        } else {
+            guard let data else { throw ValidationError("give --data or --synth") }
+            table = try Dataset.detect(at: data).load(sideInformation: false).ratings
+        }
         var rng = SplitMix64(seed: seed)
         let outer = try RatingSplit(table, method: .random(fraction: 0.1), using: &rng)
-        let inner = try RatingSplit(outer.train, method: .random(fraction: 0.1), using: &rng)
+        let inner = noEvaluation
+            ? try RatingSplit(outer.train, method: .random(fraction: 1e-9), using: &rng)
+            : try RatingSplit(outer.train, method: .random(fraction: 0.1), using: &rng)
         print("data: \(table.count) ratings, \(table.userCount) users, \(table.itemCount) items; "
               + "train \(inner.train.count), validation \(inner.test.count), test \(outer.test.count); "
               + String(format: "load+split %.2f s", now() - t0))
@@ -65,7 +79,7 @@ struct AutoRecBench: ParsableCommand {
             }
         }
         let t1 = now()
-        try model.fit(inner.train, validation: inner.test)
+        try model.fit(inner.train, validation: noEvaluation ? nil : inner.test)
         let total = now() - t1
         let secs = (model.history + model.refitHistory).map(\.seconds).sorted()
         let median = secs[secs.count / 2]
@@ -73,7 +87,7 @@ struct AutoRecBench: ParsableCommand {
         // Five passes over the ratings, each k multiply-adds (2 flops) per rating.
         let gflops = 5 * 2 * nnz * Double(hidden) / median / 1e9
         var testSq = 0.0
-        for k in 0..<outer.test.count {
+        for k in 0..<(noEvaluation ? 0 : outer.test.count) {
             let p = table.scale.clip(model.predict(user: outer.test.users[k], item: outer.test.items[k]))
             let d = Double(p - outer.test.ratings[k])
             testSq += d * d

@@ -33,9 +33,20 @@ extension CLI {
             #expect(configuration["orientation"] as? String == (model == "i-autorec" ? "item" : "user"))
             #expect(configuration["seed"] as? Int == 7)
             let trainTest = try #require(report["test"] as? [String: Any])
-            let validation = try #require(report["validation"] as? [String: Any])
-            #expect(validation["count"] as? Int == 27)  // 10% of the 270 training ratings
+            // Refit (the default) trains on the validation ratings too, so none are scored afterwards;
+            // the early-stopping figure is kept, and the refit runs for the kept number of epochs.
+            #expect(report["validation"] == nil)
+            #expect(report["bestValidationRMSE"] is Double)
+            let refit = try #require(report["refitEpochs"] as? [[String: Any]])
+            #expect(refit.count == report["bestEpoch"] as? Int)
             #expect(trainTest["count"] as? Int == 30)
+
+            let plain = folder.file("plain.json")
+            try await autorec(
+                "train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
+                "--seed", "7", "--no-refit", "--report", plain, "--quiet")
+            let validation = try #require(try jsonFile(plain)["validation"] as? [String: Any])
+            #expect(validation["count"] as? Int == 27)  // 10% of the 270 training ratings
 
             try await autorec(
                 "evaluate", "--model", dir, "--data", data, "--seed", "7", "--report", evaluated,

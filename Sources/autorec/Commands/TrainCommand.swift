@@ -80,10 +80,24 @@ struct TrainCommand: AsyncParsableCommand {
             test: p.test, rankingCutoff: evaluation.rankingK, relevanceThreshold: evaluation.relevanceThreshold)
         progress.finish()
         if model.stoppedEarly { log("stopped after epoch \(model.history.count); kept epoch \(model.bestEpoch)") }
-        let training = TrainingReport(report: report, split: description, epochs: model.history,
+        if !model.refitHistory.isEmpty {
+            // The refit trained on the validation ratings: scoring them now would say nothing.
+            report.validation = nil
+            log("refit on training plus validation ratings for \(model.refitHistory.count) epochs")
+        }
+        var training = TrainingReport(report: report, split: description, epochs: model.history,
                                       bestEpoch: model.bestEpoch, stoppedEarly: model.stoppedEarly)
-        report.seconds = training.seconds
-        if runtime.json { try printJSON(training) } else { printReport(report, splitDescription: description) }
+        training.refitEpochs = model.refitHistory
+        training.bestValidationRMSE = model.history.compactMap(\.validationRMSE).min()
+        if runtime.json {
+            try printJSON(training)
+        } else {
+            printReport(report, splitDescription: description)
+            if let v = training.bestValidationRMSE {
+                print("early stopping: validation RMSE \(fixed(v)) at epoch \(model.bestEpoch) of \(model.history.count)"
+                      + (model.refitHistory.isEmpty ? "" : ", then refit on training + validation"))
+            }
+        }
         // The model first: a report path that cannot be written must not lose the trained model.
         if let dir = save {
             try model.save(to: dir, userIDs: p.train.userIDs, itemIDs: p.train.itemIDs,
@@ -107,6 +121,10 @@ struct TrainingReport: Codable {
     var secondsPerEpoch: Double
     var bestEpoch: Int
     var stoppedEarly: Bool
+    /// Validation RMSE of the kept epoch, measured before any refit.
+    var bestValidationRMSE: Double?
+    /// Epochs of the refit on training plus validation ratings (empty without refit).
+    var refitEpochs: [EpochRecord] = []
 
     init(report r: EvaluationReport, split: String, epochs: [EpochRecord], bestEpoch: Int, stoppedEarly: Bool) {
         model = r.model

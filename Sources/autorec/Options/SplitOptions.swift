@@ -15,7 +15,7 @@ struct SplitOptions: ParsableArguments {
     @Option(help: "Fraction of the ratings held out for testing (random, per-user, temporal splits).")
     var testFraction: Double = 0.1
 
-    @Option(help: "Fraction of the training part held out for validation (0: none).")
+    @Option(help: "Fraction of the training part held out for validation (0: none; train uses 0.1 unless --patience 0).")
     var validationFraction: Double = 0
 
     @Option(help: "Ratings per user held out by --split latest.")
