@@ -13,26 +13,36 @@ public protocol Optimizer {
 }
 
 /// Runs `body(p, g, state..., n)` over every tensor, on contiguous chunks split over threads.
+///
+/// Each optimizer keeps one or two state tensors per parameter tensor. They are moved out of
+/// `states` while their buffers are borrowed, so every pointer lives only inside its closure.
 func forEachChunk(
     _ params: inout [Matrix], _ grads: [Matrix], _ states: inout [[Matrix]],
     _ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>, [UnsafeMutablePointer<Float>], Int) -> Void
 ) {
+    precondition(states.count <= 2, "forEachChunk: at most two state tensors, got \(states.count)")
     for t in 0..<params.count {
         let n = params[t].storage.count
-        var pointers = [UnsafeMutablePointer<Float>]()
-        // The state tensors are uniquely owned here; their storage stays put during the loop.
-        for s in 0..<states.count {
-            pointers.append(states[s][t].storage.withUnsafeMutableBufferPointer { $0.baseAddress! })
-        }
-        grads[t].storage.withUnsafeBufferPointer { gs in
-            params[t].storage.withUnsafeMutableBufferPointer { ps in
-                nonisolated(unsafe) let (gs, ps, pointers) = (gs, ps, pointers)  // chunks touch disjoint ranges
-                parallelFor(n, minimumChunk: 32_768) { range, _ in
-                    let lo = range.lowerBound
-                    body(ps.baseAddress! + lo, gs.baseAddress! + lo, pointers.map { $0 + lo }, range.count)
+        var first = Matrix(rows: 0, cols: 0), second = Matrix(rows: 0, cols: 0)
+        if states.count > 0 { swap(&first, &states[0][t]) }
+        if states.count > 1 { swap(&second, &states[1][t]) }
+        let count = states.count
+        first.storage.withUnsafeMutableBufferPointer { a in
+            second.storage.withUnsafeMutableBufferPointer { b in
+                grads[t].storage.withUnsafeBufferPointer { gs in
+                    params[t].storage.withUnsafeMutableBufferPointer { ps in
+                        let statePointers = [a.baseAddress, b.baseAddress].prefix(count).compactMap { $0 }
+                        nonisolated(unsafe) let (gs, ps, pointers) = (gs, ps, statePointers)  // chunks touch disjoint ranges
+                        parallelFor(n, minimumChunk: 32_768) { range, _ in
+                            let lo = range.lowerBound
+                            body(ps.baseAddress! + lo, gs.baseAddress! + lo, pointers.map { $0 + lo }, range.count)
+                        }
+                    }
                 }
             }
         }
+        if states.count > 0 { swap(&first, &states[0][t]) }
+        if states.count > 1 { swap(&second, &states[1][t]) }
     }
 }
 
