@@ -64,6 +64,29 @@ public enum Kernels {
         }
     }
 
+    /// y ← y + a0·x0 + a1·x1 over `n` floats: two updates in one pass over `y`.
+    @inlinable
+    public static func axpy2(
+        _ a0: Float, _ x0: UnsafePointer<Float>, _ a1: Float, _ x1: UnsafePointer<Float>,
+        _ y: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        let v0 = SIMD8<Float>(repeating: a0), v1 = SIMD8<Float>(repeating: a1)
+        let r0 = UnsafeRawPointer(x0), r1 = UnsafeRawPointer(x1), ry = UnsafeMutableRawPointer(y)
+        var c = 0
+        while c + 8 <= n {
+            let o = c &* 4
+            let v = ry.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                + v0 * r0.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+                + v1 * r1.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            ry.storeBytes(of: v, toByteOffset: o, as: SIMD8<Float>.self)
+            c &+= 8
+        }
+        while c < n {
+            y[c] += a0 * x0[c] + a1 * x1[c]
+            c &+= 1
+        }
+    }
+
     /// Sparse times dense, one output row per sparse row:
     ///
     /// ```
@@ -84,14 +107,21 @@ public enum Kernels {
             let out = c + r &* k
             if !accumulate { out.update(repeating: 0, count: k) }
             let lo = rowStart[r], hi = rowStart[r &+ 1]
+            // Two entries per pass over the output row halve its loads and stores.
+            var e = lo
             if let valueIndex {
-                for e in lo..<hi {
-                    axpy(values[Int(valueIndex[e])], b + Int(columns[e]) &* k, out, k)
+                while e &+ 1 < hi {
+                    axpy2(values[Int(valueIndex[e])], b + Int(columns[e]) &* k,
+                          values[Int(valueIndex[e &+ 1])], b + Int(columns[e &+ 1]) &* k, out, k)
+                    e &+= 2
                 }
+                if e < hi { axpy(values[Int(valueIndex[e])], b + Int(columns[e]) &* k, out, k) }
             } else {
-                for e in lo..<hi {
-                    axpy(values[e], b + Int(columns[e]) &* k, out, k)
+                while e &+ 1 < hi {
+                    axpy2(values[e], b + Int(columns[e]) &* k, values[e &+ 1], b + Int(columns[e &+ 1]) &* k, out, k)
+                    e &+= 2
                 }
+                if e < hi { axpy(values[e], b + Int(columns[e]) &* k, out, k) }
             }
         }
     }
