@@ -10,7 +10,7 @@ extension CLI {
         /// A fixture folder whose `u.data` has the rating `five` on line 3.
         func badFolder(_ folder: TemporaryFolder) throws -> (data: String, file: String) {
             var lines = Fixture.ratingLines()
-            lines[2] = "3\t4\tfive\t881250949"
+            lines[2] = "3\t4\tfive\t881000001"
             let dir = folder.file("bad")
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let file = try folder.write(lines.joined(separator: "\n") + "\n", to: "bad/u.data")

@@ -11,7 +11,7 @@ extension CLI {
         func badFile() throws {
             let folder = try TemporaryFolder()
             var lines = Fixture.ratingLines()
-            lines[4] = "5\t6\tlots\t881250949"
+            lines[4] = "5\t6\tlots\t881000001"
             let file = try folder.write(lines.joined(separator: "\n") + "\n", to: "ratings.data")
             // The format is given: sniffing a lone file would reject the bad line as an unknown format.
             let r = try Executable.run("info", "--data", file, "--format", "ml-100k")

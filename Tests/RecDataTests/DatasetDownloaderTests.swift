@@ -5,7 +5,7 @@ import Testing
 @testable import RecData
 
 @Suite struct DatasetDownloaderTests {
-    static let ratings = "1\t10\t4\t881250949\n2\t20\t3\t891717742\n"
+    static let ratings = "1\t10\t4\t881000001\n2\t20\t3\t891000002\n"
 
     /// A zip holding `ml-TEST100K/u.data` (an archive folder named unlike the data set, as
     /// ml-10m.zip holds ml-10M100K/), its bytes and MD5.

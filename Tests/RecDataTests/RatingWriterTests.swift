@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct RatingWriterTests {
     /// Three ratings over raw ids that are not their indices.
-    static func sample(timestamps: [Int64] = [881250949, 891717742, 878887116]) -> RatingTable {
+    static func sample(timestamps: [Int64] = [881000001, 891000002, 878000003]) -> RatingTable {
         RatingTable(
             users: [0, 1, 0], items: [0, 1, 2], ratings: [4, 3.5, 0.5], timestamps: timestamps,
             userIDs: IDMap(rawIDs: ["196", "22"]) ?? IDMap(),
@@ -22,13 +22,13 @@ import Testing
         arguments: [
             (
                 RatingFileFormat.ml100k,
-                "196\t242\t4\t881250949\n22\t377\t3.5\t891717742\n196\t51\t0.5\t878887116\n"
+                "196\t242\t4\t881000001\n22\t377\t3.5\t891000002\n196\t51\t0.5\t878000003\n"
             ),
-            (.ml1m, "196::242::4::881250949\n22::377::3.5::891717742\n196::51::0.5::878887116\n"),
+            (.ml1m, "196::242::4::881000001\n22::377::3.5::891000002\n196::51::0.5::878000003\n"),
             (
                 .mlLatest,
-                "userId,movieId,rating,timestamp\n196,242,4,881250949\n22,377,3.5,891717742\n"
-                    + "196,51,0.5,878887116\n"
+                "userId,movieId,rating,timestamp\n196,242,4,881000001\n22,377,3.5,891000002\n"
+                    + "196,51,0.5,878000003\n"
             ),
         ])
     func presets(format: RatingFileFormat, expected: String) throws {
