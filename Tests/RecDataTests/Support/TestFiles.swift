@@ -2,11 +2,28 @@ import Foundation
 
 /// Files for reader tests: the committed fixtures and throw-away files in a fresh temporary folder.
 enum TestFiles {
-    /// The path of a committed fixture folder or file, e.g. `fixture("ml-1m/ratings.dat")`.
+    /// The path of a fixture folder or file, e.g. `fixture("ml-1m/ratings.dat")`.
+    ///
+    /// The committed fixtures are a few made-up lines each. Those whose MovieLens names
+    /// (`u.data`, `ratings.dat`, ...) would look like real data in the repository are stored as
+    /// `NAME.fixture`; on first use the whole tree is copied to a temporary folder with the
+    /// suffix dropped, and paths point into that copy.
     static func fixture(_ relative: String) -> String {
-        let root = Bundle.module.resourceURL?.appendingPathComponent("Fixtures").path ?? "Fixtures"
-        return root + "/" + relative
+        fixtureRoot + "/" + relative
     }
+
+    private static let fixtureRoot: String = {
+        let source = Bundle.module.resourceURL?.appendingPathComponent("Fixtures") ?? URL(fileURLWithPath: "Fixtures")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("recdata-fixtures-\(UUID().uuidString)")
+        let fm = FileManager.default
+        guard (try? fm.copyItem(at: source, to: copy)) != nil,
+              let walker = fm.enumerator(at: copy, includingPropertiesForKeys: nil)
+        else { return source.path }
+        for case let url as URL in walker where url.pathExtension == "fixture" {
+            try? fm.moveItem(at: url, to: url.deletingPathExtension())
+        }
+        return copy.path
+    }()
 
     /// A new empty folder of its own (tests run in parallel).
     static func folder() -> String {
