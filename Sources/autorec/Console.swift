@@ -1,3 +1,4 @@
+import AutoRec
 import Foundation
 import RecData
 
@@ -20,11 +21,7 @@ func log(_ text: String) {
 
 /// Prints an encodable value as pretty JSON on stdout.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                   nan: "nan")
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(String(decoding: try ReportJSON.encode(value), as: UTF8.self))
 }
 
 /// A plain text table: the first row is the header; numbers right-aligned.

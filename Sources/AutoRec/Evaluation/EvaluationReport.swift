@@ -85,9 +85,11 @@ public struct ReportFileError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
-/// JSON encoding and atomic writing shared by the report types.
-enum ReportJSON {
-    static func encode(_ value: some Encodable) throws -> Data {
+/// JSON encoding and atomic writing shared by every report the package and its tools write:
+/// pretty-printed with sorted keys, non-finite numbers as `"inf"`, `"-inf"`, `"nan"`.
+public enum ReportJSON {
+    /// The JSON bytes of `value`.
+    public static func encode(_ value: some Encodable) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         e.nonConformingFloatEncodingStrategy = .convertToString(
@@ -102,7 +104,10 @@ enum ReportJSON {
         return d
     }
 
-    static func writeAtomically(_ data: Data, to url: URL) throws {
+    /// Writes `data` to `url` through a temporary file in the same folder and a rename.
+    ///
+    /// - Throws: ``ReportFileError`` naming the file and the system's reason.
+    public static func writeAtomically(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         let temp = folder.appendingPathComponent(
             ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")

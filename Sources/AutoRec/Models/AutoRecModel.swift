@@ -112,7 +112,7 @@ public struct AutoRecModel: RatingModel, Sendable {
                 state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
                 (loss, squared) = r
             case .adam, .sgd:
-                partialShuffle(&state.order, using: &state.rng)
+                partialShuffle(&state.order, first: state.order.count, using: &state.rng)
                 let count = state.order.count
                 let batches = (count + config.batchSize - 1) / config.batchSize
                 for b in 0..<batches {
@@ -240,14 +240,5 @@ public struct AutoRecModel: RatingModel, Sendable {
             }
         }
         return configuration.decoder.apply(dot + p.decoderBias.storage[input])
-    }
-}
-
-/// Fisher-Yates shuffle driven by `rng.next()` only.
-func partialShuffle(_ a: inout [Int32], using rng: inout SplitMix64) {
-    guard a.count > 1 else { return }
-    for i in 0..<(a.count - 1) {
-        let j = i + rng.nextInt(below: a.count - i)
-        if i != j { a.swapAt(i, j) }
     }
 }

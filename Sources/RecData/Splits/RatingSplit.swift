@@ -84,8 +84,11 @@ public struct RatingSplit: Sendable {
 }
 
 /// Moves a uniform random choice of `first` elements to the front (the first `first` steps of a
-/// Fisher-Yates shuffle). Written out so results never depend on the standard library's algorithm.
-func partialShuffle<T>(_ a: inout [T], first: Int, using rng: inout some RandomNumberGenerator) {
+/// Fisher-Yates shuffle); `first = a.count` shuffles the whole array. Written out so results never
+/// depend on the standard library's algorithm. Used by the splits and by training's batch order.
+///
+/// - Complexity: O(first).
+public func partialShuffle<T>(_ a: inout [T], first: Int, using rng: inout some RandomNumberGenerator) {
     let n = a.count
     guard n > 1 else { return }
     for i in 0..<min(first, n - 1) {

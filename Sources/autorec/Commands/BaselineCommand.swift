@@ -123,21 +123,3 @@ func emit(_ reports: [EvaluationReport], description: String, json: Bool, report
     }
     if let path = reportPath { try writeJSON(summary, to: path) }
 }
-
-/// Writes `data` to a temporary file beside `path`, then renames it over `path`.
-///
-/// - Throws: ``ReportFileError`` (a failure to write is not a usage error, so no usage text follows it).
-func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    do {
-        try data.write(to: tmp)
-    } catch {
-        throw ReportFileError(path: path, reason: error.localizedDescription)
-    }
-    if rename(tmp.path, url.path) != 0 {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: tmp)
-        throw ReportFileError(path: path, reason: reason)
-    }
-}

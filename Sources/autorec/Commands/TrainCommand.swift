@@ -144,9 +144,5 @@ struct TrainingReport: Codable {
 
 /// Writes any encodable value as pretty JSON, atomically.
 func writeJSON(_ value: some Encodable, to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                   nan: "nan")
-    try writeAtomically(try encoder.encode(value), to: path)
+    try ReportJSON.writeAtomically(try ReportJSON.encode(value), to: URL(fileURLWithPath: path))
 }
