@@ -1,3 +1,6 @@
+import Foundation
+import RecData
+
 /// A model configuration with a value outside its allowed range.
 ///
 /// Thrown by each model's `Configuration.validate()` before any training starts, so a bad
@@ -36,12 +39,26 @@ public enum TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
     case nonFinite(model: String, epoch: Int)
     /// The training table has no ratings.
     case emptyTrainingSet(model: String)
+    /// The training RMSE after `epoch` exceeded `limit`: the optimizer is diverging, though the
+    /// numbers are still finite.
+    case diverged(model: String, epoch: Int, rmse: Double, limit: Double)
+
+    /// The training RMSE past which a run counts as diverging: ten times the width of the
+    /// rating scale (at least 10), far beyond any prediction a working model makes (predicting
+    /// a constant anywhere on the scale stays below one width).
+    public static func divergenceLimit(_ scale: RatingScale) -> Double {
+        10 * max(1, Double(scale.maximum) - Double(scale.minimum))
+    }
 
     /// A one-line message with a hint.
     public var description: String {
         switch self {
         case let .nonFinite(model, epoch):
             "\(model): the loss or the weights became NaN or infinite in epoch \(epoch) "
+                + "(help: lower the learning rate, raise the L2 penalty, or switch to the L-BFGS optimizer)"
+        case let .diverged(model, epoch, rmse, limit):
+            "\(model): training diverged in epoch \(epoch): the training RMSE reached \(String(format: "%.4g", rmse)), "
+                + "beyond \(String(format: "%g", limit)) (ten times the rating scale's width); no model was kept "
                 + "(help: lower the learning rate, raise the L2 penalty, or switch to the L-BFGS optimizer)"
         case let .emptyTrainingSet(model):
             "\(model): the training set has no ratings (help: check the split and the input file)"

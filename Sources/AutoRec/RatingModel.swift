@@ -27,9 +27,18 @@ public protocol RatingModel {
     ///   - scores: Output, one slot per item index; its count fixes the items scored.
     /// - Complexity: O(items) calls to ``predict(user:item:)`` for the default.
     func scores(forUser user: Int32, into scores: inout [Float])
+
+    /// Whether the last `fit` trained the final weights on its validation ratings as well (a
+    /// refit on training plus validation). Evaluation then treats `train + validation` as the
+    /// training ratings: they decide which users and items are known, they are left out of
+    /// ranking, and the validation part is no longer a held-out score. Default `false`.
+    var trainedOnValidation: Bool { get }
 }
 
 extension RatingModel {
+    /// `false`: the model trains on `train` only.
+    public var trainedOnValidation: Bool { false }
+
     /// Calls ``predict(user:item:)`` for each pair.
     public func predict(users: [Int32], items: [Int32]) -> [Float] {
         precondition(users.count == items.count, "predict: \(users.count) users, \(items.count) items")

@@ -43,6 +43,10 @@ public struct Recommender: Sendable {
         case unknownItems([String])
         case foldInNotSupported(String)
         case noRatings
+        /// Fold-in: none of the given ids (`kind`: item or user) is known to the model.
+        case noKnownIDs(kind: String, ids: [String])
+        /// Fold-in: a rating outside the model's rating scale.
+        case ratingOutOfScale(id: String, rating: Float, scale: RatingScale)
 
         public var description: String {
             switch self {
@@ -51,6 +55,12 @@ public struct Recommender: Sendable {
                     + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
             case let .foldInNotSupported(why): why
             case .noRatings: "no ratings were given to fold in"
+            case let .noKnownIDs(kind, ids):
+                "none of the \(ids.count) rated \(kind)s is known to the model "
+                    + "(\(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", ..." : "")), so there is "
+                    + "nothing to fold in (help: use the raw \(kind) ids of the training data)"
+            case let .ratingOutOfScale(id, rating, scale):
+                "the rating \(rating) of \(id) is outside the model's rating scale \(scale)"
             }
         }
     }
@@ -118,37 +128,66 @@ public struct Recommender: Sendable {
 
     /// Recommendations for a user who was not in training, from ratings given now (U-AutoRec fold-in).
     ///
-    /// - Parameter ratings: (raw item id, rating) pairs; unknown items are ignored.
-    /// - Throws: ``RequestError/foldInNotSupported(_:)`` for I-AutoRec, ``RequestError/noRatings``.
+    /// - Parameter ratings: (raw item id, rating) pairs.
+    /// - Returns: The recommendations (the rated items left out) and the given item ids the model
+    ///   does not know, which took no part.
+    /// - Throws: ``RequestError/foldInNotSupported(_:)`` for I-AutoRec, ``RequestError/noRatings``,
+    ///   ``RequestError/ratingOutOfScale(id:rating:scale:)``, ``RequestError/noKnownIDs(kind:ids:)``.
     public func recommend(
         foldingIn ratings: [(item: String, rating: Float)], count: Int, candidates: [String]? = nil
-    ) throws(RequestError) -> [Recommendation] {
+    ) throws(RequestError) -> (items: [Recommendation], unknownItems: [String]) {
         guard model.configuration.orientation == .user else {
             throw .foldInNotSupported(
                 "I-AutoRec encodes items, so a new user's ratings cannot be folded in without retraining "
                     + "(help: train with --model u-autorec, or recommend for a known user)")
         }
-        let known = ratings.compactMap { r in training.itemIDs.index(of: r.item).map { ($0, r.rating) } }
-        guard !known.isEmpty else { throw .noRatings }
+        let (known, unknown) = try foldInInputs(ratings.map { ($0.item, $0.rating) }, ids: training.itemIDs,
+                                                kind: "item")
         var scores = model.reconstruct(inputs: known.map(\.0), values: known.map(\.1))
         for (i, _) in known { scores[Int(i)] = -.infinity }
-        return try select(scores, count: count, candidates: candidates)
+        return (try select(scores, count: count, candidates: candidates), unknown)
     }
 
     /// Predicted ratings of a new item by every training user, from ratings given now (I-AutoRec fold-in).
     ///
-    /// - Parameter ratings: (raw user id, rating) pairs; unknown users are ignored.
-    /// - Returns: (raw user id, clipped predicted rating) for every user, in index order.
-    public func scoreNewItem(ratings: [(user: String, rating: Float)]) throws(RequestError) -> [(user: String, rating: Float)] {
+    /// - Parameter ratings: (raw user id, rating) pairs.
+    /// - Returns: (raw user id, clipped predicted rating) for every user, in index order, and the
+    ///   given user ids the model does not know, which took no part.
+    /// - Throws: as ``recommend(foldingIn:count:candidates:)``, for U-AutoRec models.
+    public func scoreNewItem(ratings: [(user: String, rating: Float)]) throws(RequestError)
+        -> (users: [(user: String, rating: Float)], unknownUsers: [String])
+    {
         guard model.configuration.orientation == .item else {
             throw .foldInNotSupported(
                 "U-AutoRec encodes users, so a new item's ratings cannot be folded in without retraining "
                     + "(help: train with --model i-autorec)")
         }
-        let known = ratings.compactMap { r in training.userIDs.index(of: r.user).map { ($0, r.rating) } }
-        guard !known.isEmpty else { throw .noRatings }
+        let (known, unknown) = try foldInInputs(ratings.map { ($0.user, $0.rating) }, ids: training.userIDs,
+                                                kind: "user")
         let out = model.reconstruct(inputs: known.map(\.0), values: known.map(\.1))
-        return out.enumerated().map { (training.userIDs.rawID(Int32($0.offset)), training.scale.clip($0.element)) }
+        let users = out.enumerated().map { (training.userIDs.rawID(Int32($0.offset)), training.scale.clip($0.element)) }
+        return (users, unknown)
+    }
+
+    /// The fold-in ratings as (index, rating) for the ids the model knows, and the unknown ids.
+    ///
+    /// - Throws: ``RequestError/noRatings`` for an empty list, ``RequestError/ratingOutOfScale(id:rating:scale:)``
+    ///   for a rating outside the training scale (a 1-5 model cannot read a 10), and
+    ///   ``RequestError/noKnownIDs(kind:ids:)`` when no id is known.
+    private func foldInInputs(_ ratings: [(String, Float)], ids: IDMap, kind: String) throws(RequestError)
+        -> (known: [(Int32, Float)], unknown: [String])
+    {
+        guard !ratings.isEmpty else { throw .noRatings }
+        let scale = training.scale
+        var known = [(Int32, Float)](), unknown = [String]()
+        for (id, rating) in ratings {
+            guard rating.isFinite, rating >= scale.minimum, rating <= scale.maximum else {
+                throw .ratingOutOfScale(id: id, rating: rating, scale: scale)
+            }
+            if let index = ids.index(of: id) { known.append((index, rating)) } else { unknown.append(id) }
+        }
+        guard !known.isEmpty else { throw .noKnownIDs(kind: kind, ids: unknown) }
+        return (known, unknown)
     }
 
     private func select(_ scores: [Float], count: Int, candidates: [String]?) throws(RequestError) -> [Recommendation] {

@@ -129,12 +129,8 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         try m.fit(split.train, validation: split.test)
         let best = m.history.compactMap(\.validationRMSE).min()!
         #expect(m.bestEpoch == m.history.firstIndex { $0.validationRMSE == best }! + 1)
-        let again = try #require(m.parameters)
-        let rmse = AutoRecModel.rmse(c, again, codes: m.codes,
-                                     pattern: AutoRecModel.pattern(split.test, .item, rows: 24, inputs: 30).0,
-                                     truth: AutoRecModel.pattern(split.test, .item, rows: 24, inputs: 30).1,
-                                     scale: split.train.scale)
-        #expect(abs(rmse - best) < 1e-9)
+        let rmse = try Evaluator().evaluate(m, train: split.train, test: split.test).rmse
+        #expect(abs(rmse - best) < 1e-6)
         if m.stoppedEarly { #expect(m.history.count - m.bestEpoch == 5) }
     }
 
@@ -174,5 +170,99 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         c.batchSize = 4
         var m = AutoRecModel(configuration: c)
         #expect(throws: TrainingError.self) { try m.fit(Self.table, validation: nil) }
+    }
+
+    @Test("a run whose training RMSE explodes while staying finite is refused, for every optimizer",
+          arguments: OptimizerConfiguration.Kind.allCases)
+    func finiteDivergence(kind: OptimizerConfiguration.Kind) throws {
+        var c = smallConfig()
+        c.optimizer.kind = kind
+        c.epochs = 3
+        // Huge initial weights make the first reconstructions far off the 1-5 scale.
+        c.initialScale = 1e4
+        c.encoder = .identity
+        var m = AutoRecModel(configuration: c)
+        let error = try #require(throws: TrainingError.self) { try m.fit(Self.table, validation: nil) }
+        guard case let .diverged(model, epoch, rmse, limit) = error else {
+            Issue.record("expected diverged, got \(error)")
+            return
+        }
+        #expect(model == "I-AutoRec" && epoch == 1 && rmse > limit && limit == 40)
+        #expect(error.description.contains("training diverged in epoch 1"))
+    }
+
+    @Test("a run too large for the machine is refused before anything is allocated")
+    func memoryEstimate() throws {
+        var c = smallConfig(.user)
+        c.hiddenUnits = 1_000_000_000
+        var m = AutoRecModel(configuration: c)
+        let error = try #require(throws: ResourceError.self) { try m.fit(Self.table, validation: nil) }
+        #expect(error.description.hasPrefix("U-AutoRec with 1000000000 hidden units over 30 users and 24 items "
+                                            + "needs about "))
+        #expect(error.description.contains(" TB of memory, and this machine has "))
+        #expect(error.description.contains("help: lower --hidden-units"))
+        c.hiddenUnits = Int.max
+        m = AutoRecModel(configuration: c)
+        #expect(throws: ResourceError.self) { try m.fit(Self.table, validation: nil) }
+        // The estimate grows with the hidden units and covers at least the weights themselves.
+        let small = AutoRecModel(configuration: smallConfig()).estimatedMemory(for: Self.table)
+        #expect(small >= 4 * Double(2 * 30 * 6) && small < 1e6)
+    }
+
+    @Test("validation ratings of users unseen in training take the cold-start path, not the network")
+    func validationColdStart() throws {
+        var users = Self.table.userIDs
+        let newUser = users.intern("new")
+        var train = Self.table
+        train.userIDs = users
+        var validation = Self.table.selecting(0..<40)
+        validation.userIDs = users
+        validation.users += [newUser, newUser]
+        validation.items += [0, 1]
+        validation.ratings += [5, 1]
+        for policy in [ColdStartPolicy.constant(3), .baseline, .exclude] {
+            var c = smallConfig()
+            c.epochs = 1
+            var m = AutoRecModel(configuration: c)
+            m.validationColdStart = policy
+            try m.fit(train, validation: validation)
+            let expected = try Evaluator(coldStart: policy).evaluate(m, train: train, test: validation)
+            let measured = try #require(m.history.first?.validationRMSE)
+            #expect(abs(measured - expected.rmse) < 1e-6, "\(policy)")
+            #expect(m.validationCounts?.newUser == 2 && m.validationCounts?.model == 40, "\(policy)")
+        }
+    }
+
+    @Test("a stop request during the refit keeps the early-stopped weights and says so")
+    func interruptedRefit() throws {
+        var rng = SplitMix64(seed: 5)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
+        var c = smallConfig()
+        c.epochs = 6
+        c.patience = 100
+        c.refit = true
+        final class Counter: @unchecked Sendable { var epochs = 0 }
+        let counter = Counter(), token = StopToken()
+        var m = AutoRecModel(configuration: c)
+        m.stopToken = token
+        // Epochs 1-6 train with validation; the refit's second epoch is the eighth call.
+        m.onEpoch = { _ in
+            counter.epochs += 1
+            if counter.epochs == 8 { token.requestStop() }
+        }
+        try m.fit(split.train, validation: split.test)
+        #expect(m.refitInterrupted && m.stoppedEarly && !m.trainedOnValidation)
+        #expect(m.refitHistory.count == 2 && m.history.count == 6)
+        var plain = AutoRecModel(configuration: { var d = c; d.refit = false; return d }())
+        plain.stopToken = StopToken()
+        try plain.fit(split.train, validation: split.test)
+        #expect(m.parameters == plain.parameters)
+
+        // Uninterrupted, the refit's weights are kept and the model says it learnt the validation part.
+        var full = AutoRecModel(configuration: c)
+        full.stopToken = StopToken()
+        try full.fit(split.train, validation: split.test)
+        #expect(full.trainedOnValidation && !full.refitInterrupted && full.refitHistory.count == full.bestEpoch)
+        #expect(full.parameters != plain.parameters)
     }
 }

@@ -133,4 +133,12 @@ import Testing
         let data = BaselineFixtures.generated(users: 5, items: 5, density: 1, seed: 8)
         #expect(throws: TrainingError.self) { try model.fit(data.train, validation: nil) }
     }
+
+    @Test("factors too many for the machine's memory are refused before allocating")
+    func memory() throws {
+        let table = BaselineFixtures.table([(0, 0, 5), (1, 1, 3)], users: 2, items: 2)
+        var m = BiasedMF(configuration: .init(factors: 1_000_000_000_000))
+        let error = try #require(throws: ResourceError.self) { try m.fit(table, validation: nil) }
+        #expect(error.description.hasPrefix("BiasedMF with 1000000000000 factors over 2 users and 2 items needs about 16.0 TB"))
+    }
 }

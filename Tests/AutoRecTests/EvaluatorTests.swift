@@ -10,6 +10,14 @@ struct FixedModel: RatingModel {
     func predict(user: Int32, item: Int32) -> Float { value }
 }
 
+/// Prefers lower item indices (5 − i); says it trained on its validation ratings when `refits` is set.
+struct RefitModel: RatingModel {
+    var refits: Bool
+    var trainedOnValidation: Bool { refits }
+    mutating func fit(_ train: RatingTable, validation: RatingTable?) throws {}
+    func predict(user: Int32, item: Int32) -> Float { 5 - Float(item) }
+}
+
 @Suite struct EvaluatorTests {
     // Users 0, 1 and items 0, 1 have training ratings; user 2 and item 2 only appear in the test.
     static let train = BaselineFixtures.table(
@@ -72,8 +80,49 @@ struct FixedModel: RatingModel {
     @Test("with no cold ratings the baseline is never needed, even for an empty training set")
     func noColdRatings() throws {
         let empty = BaselineFixtures.table([], users: 1, items: 1)
-        let report = try Evaluator().evaluate(FixedModel(value: 3), train: empty, test: empty)
-        #expect(report.count == 0 && report.rmse.isNaN && report.coldStart == ColdStartCounts())
+        let warm = BaselineFixtures.table([(0, 0, 4)], users: 1, items: 1)
+        let plan = try Evaluator().coldStartPlan(train: warm, test: warm)
+        #expect(plan.warmRows == [0] && plan.counts.model == 1 && plan.counts.baseline == 0)
+        // An empty training table makes the one test rating cold; the baseline cannot be fitted.
+        #expect(throws: TrainingError.emptyTrainingSet(model: "BaselinePredictor")) {
+            try Evaluator().coldStartPlan(train: empty, test: warm)
+        }
+    }
+
+    @Test("an empty test part, or one whose every rating is excluded, is an error, not a NaN figure")
+    func nothingToScore() throws {
+        let empty = BaselineFixtures.table([], users: 3, items: 3)
+        #expect(throws: EvaluationError.noRatings) {
+            try Evaluator().evaluate(FixedModel(value: 3), train: Self.train, test: empty)
+        }
+        let cold = BaselineFixtures.table([(2, 0, 5), (0, 2, 1)], users: 3, items: 3)
+        let error = #expect(throws: EvaluationError.allExcluded(2)) {
+            try Evaluator(coldStart: .exclude).evaluate(FixedModel(value: 3), train: Self.train, test: cold)
+        }
+        #expect(error?.description.contains("--cold-start baseline") == true)
+        var model = FixedModel(value: 3)
+        #expect(throws: EvaluationError.noRatings) {
+            try Evaluator().fitAndEvaluate(&model, name: "fixed", configuration: [String: Int](),
+                                           train: Self.train, test: empty)
+        }
+    }
+
+    @Test("after a refit, evaluation counts the validation ratings as training ratings")
+    func refitEvaluation() throws {
+        // User 2 is rated only in validation; its test rating is cold unless the model refit on validation.
+        let validation = BaselineFixtures.table([(2, 0, 4)], users: 3, items: 3)
+        let test = BaselineFixtures.table([(2, 1, 5)], users: 3, items: 3)
+        for refit in [false, true] {
+            var model = RefitModel(refits: refit)
+            let report = try Evaluator().fitAndEvaluate(
+                &model, name: "refit", configuration: [String: Int](), train: Self.train,
+                validation: validation, test: test, rankingCutoff: 1)
+            #expect(report.test.coldStart.newUser == (refit ? 0 : 1), "refit \(refit)")
+            #expect((report.validation == nil) == refit, "refit \(refit)")
+            // The model ranks item 0 first; after the refit user 2 has rated it (in validation), so it is
+            // left out and the relevant item 1 leads the list.
+            #expect(report.ranking?.hitRate == (refit ? 1 : 0), "refit \(refit)")
+        }
     }
 
     @Test("cold-start policies round-trip through JSON as \"baseline\", \"exclude\", {\"constant\": 3}")

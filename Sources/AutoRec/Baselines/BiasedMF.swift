@@ -125,12 +125,20 @@ public struct BiasedMF: RatingModel, Sendable {
     ///   - train: The training ratings.
     ///   - validation: Ignored (a fixed number of epochs, as Surprise).
     /// - Throws: ``ModelConfigurationError``, ``TrainingError/emptyTrainingSet(model:)``, or
-    ///   ``TrainingError/nonFinite(model:epoch:)`` when the learning rate makes training diverge.
+    ///   ``TrainingError/nonFinite(model:epoch:)`` or ``TrainingError/diverged(model:epoch:rmse:limit:)``
+    ///   when the learning rate makes training diverge, ``ResourceError`` when the factors cannot
+    ///   fit in memory.
     /// - Complexity: O(epochs × ratings × factors), no allocation per rating.
     public mutating func fit(_ train: RatingTable, validation: RatingTable?) throws {
         let c = configuration
         try c.validate()
         guard train.count > 0 else { throw TrainingError.emptyTrainingSet(model: "BiasedMF") }
+        // Factors of every user and item, biases, and the packed ratings.
+        let floats = Double(train.userCount + train.itemCount) * (Double(c.factors) + 1)
+        try MemoryBudget.check(
+            4 * floats + 12 * Double(train.count),
+            for: "BiasedMF with \(c.factors) factors over \(train.userCount) users and \(train.itemCount) items",
+            hint: "lower --factors")
         var rng = SplitMix64(seed: c.seed)
         let f = c.factors
         var p = Matrix(rows: train.userCount, cols: f)
@@ -163,8 +171,12 @@ public struct BiasedMF: RatingModel, Sendable {
                 squaredError.isFinite && p.storage.allSatisfy(\.isFinite)
                 && q.storage.allSatisfy(\.isFinite) && bu.allSatisfy(\.isFinite) && bi.allSatisfy(\.isFinite)
             guard finite else { throw TrainingError.nonFinite(model: "BiasedMF", epoch: epoch) }
-            logger?.debug(
-                "BiasedMF epoch \(epoch): training RMSE \((squaredError / Double(train.count)).squareRoot())")
+            let rmse = (squaredError / Double(train.count)).squareRoot()
+            let limit = TrainingError.divergenceLimit(train.scale)
+            guard rmse <= limit else {
+                throw TrainingError.diverged(model: "BiasedMF", epoch: epoch, rmse: rmse, limit: limit)
+            }
+            logger?.debug("BiasedMF epoch \(epoch): training RMSE \(rmse)")
         }
         var ku = [Bool](repeating: false, count: train.userCount)
         var ki = [Bool](repeating: false, count: train.itemCount)

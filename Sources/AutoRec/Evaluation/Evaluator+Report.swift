@@ -16,7 +16,9 @@ extension Evaluator {
     ///   - test: Test ratings.
     ///   - rankingCutoff: k for ``RankingMetrics`` on the test set, or `nil` to skip ranking.
     ///   - relevanceThreshold: Test ratings ≥ this are relevant for ranking (default 4).
-    /// - Returns: The report; `seconds` covers fitting and all evaluation.
+    /// - Returns: The report; `seconds` covers fitting and all evaluation. When the model says it
+    ///   ``RatingModel/trainedOnValidation`` (a refit), test scoring and ranking take
+    ///   `train + validation` as the training ratings and the report has no validation part.
     /// - Throws: Errors of fitting, of the cold-start baseline, or of converting `configuration`.
     public func fitAndEvaluate<Model: RatingModel>(
         _ model: inout Model, name: String, configuration: some Encodable, train: RatingTable,
@@ -25,12 +27,17 @@ extension Evaluator {
     ) throws -> EvaluationReport {
         let clock = ContinuousClock()
         let start = clock.now
+        guard test.count > 0 else { throw EvaluationError.noRatings }
         try model.fit(train, validation: validation)
-        let validationReport = try validation.map { try evaluate(model, train: train, test: $0) }
-        let testReport = try evaluate(model, train: train, test: test)
+        // After a refit the model has learnt the validation ratings: they are training ratings now
+        // (known users and items, excluded from ranking) and no longer a held-out score.
+        let fitted = model.trainedOnValidation ? validation.map { train.appending($0) } ?? train : train
+        let validationReport =
+            model.trainedOnValidation ? nil : try validation.map { try evaluate(model, train: train, test: $0) }
+        let testReport = try evaluate(model, train: fitted, test: test)
         let ranking = rankingCutoff.map {
             RankingMetrics.evaluate(
-                model, train: train, test: test, k: $0, relevanceThreshold: relevanceThreshold)
+                model, train: fitted, test: test, k: $0, relevanceThreshold: relevanceThreshold)
         }
         return EvaluationReport(
             model: name, configuration: try JSONValue(encoding: configuration), test: testReport,

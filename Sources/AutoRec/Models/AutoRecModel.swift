@@ -19,6 +19,21 @@ public struct AutoRecModel: RatingModel, Sendable {
     public internal(set) var bestEpoch = 0
     /// Whether training stopped early (patience or a stop request).
     public private(set) var stoppedEarly = false
+    /// Why the last `fit` ended its epoch loop.
+    public private(set) var stopReason = StopReason.epochLimit
+    /// Whether a stop request cut the refit short; the model then keeps the early-stopped weights,
+    /// trained on the training part only (``trainedOnValidation`` is `false`).
+    public private(set) var refitInterrupted = false
+    /// Whether the kept weights come from a finished refit on training plus validation ratings.
+    public private(set) var trainedOnValidation = false
+    /// What happens to validation ratings whose user or item has no training rating when the
+    /// validation RMSE that drives early stopping is measured (the evaluator's policy for test
+    /// ratings; default ``ColdStartPolicy/baseline``).
+    public var validationColdStart: ColdStartPolicy = .baseline
+    /// How many validation ratings took each path in the last `fit` (nil without validation).
+    public private(set) var validationCounts: ColdStartCounts?
+    /// The stop request this model's training obeys (default: the process-wide Ctrl-C token).
+    public var stopToken: StopToken = .interrupt
     /// Called after every epoch (for progress output).
     public var onEpoch: (@Sendable (EpochRecord) -> Void)?
     /// Write a checkpoint file here every ``checkpointEvery`` epochs (atomically), to resume a killed run.
@@ -52,16 +67,64 @@ public struct AutoRecModel: RatingModel, Sendable {
         codes = Self.allCodes(configuration, parameters, data)
     }
 
+    /// Why a training run ended.
+    public enum StopReason: String, Sendable, Codable {
+        /// Every epoch of the configuration ran (without validation, the normal end; with it, a
+        /// sign the run may not have converged).
+        case epochLimit = "epoch-limit"
+        /// The validation RMSE stopped improving for `patience` epochs.
+        case patience
+        /// A stop request (Ctrl-C) ended it.
+        case interrupted
+    }
+
     /// `I-AutoRec` or `U-AutoRec`.
     public var modelName: String { configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec" }
 
     // MARK: - Training
 
+    /// Trains on `train`, early-stopping on `validation` when given, then optionally refits.
+    ///
+    /// - Throws: ``ConfigurationError``, ``TrainingError`` (empty set, non-finite or diverging
+    ///   training), ``ResourceError`` when the run cannot fit in memory (checked before anything
+    ///   large is allocated), checkpoint errors.
     public mutating func fit(_ train: RatingTable, validation: RatingTable?) throws {
+        stopToken.reset()
+        try self.train(on: train, validation: validation)
+    }
+
+    /// The peak memory a run over `train` is expected to use, in bytes: parameters, gradients,
+    /// optimizer state, codes and work buffers of the full batch, the best weights and the data.
+    ///
+    /// - Complexity: O(1); computed in `Double` so absurd sizes do not overflow.
+    public func estimatedMemory(for train: RatingTable) -> Double {
+        let byItem = configuration.orientation == .item
+        let rows = Double(byItem ? train.itemCount : train.userCount)
+        let inputs = Double(byItem ? train.userCount : train.itemCount)
+        let k = Double(configuration.hiddenUnits)
+        let parameters = 2 * inputs * k + k + inputs
+        let optimizerCopies: Double
+        switch configuration.optimizer.kind {
+        case .lbfgs: optimizerCopies = 2 * Double(configuration.optimizer.history) + 3
+        case .adam, .rprop: optimizerCopies = 2
+        case .sgd: optimizerCopies = 1
+        }
+        // Weights, gradients, the optimizer's copies and the best weights; codes (model and
+        // workspace), their gradient and dropout copy; every rating in CSR, transposed and shifted.
+        let floats = parameters * (3 + optimizerCopies) + 4 * rows * k
+        return 4 * floats + 40 * Double(train.count)
+    }
+
+    /// ``fit(_:validation:)`` without clearing the stop request (the refit runs inside a fit).
+    private mutating func train(on train: RatingTable, validation: RatingTable?) throws {
         try configuration.validate()
         guard train.count > 0 else { throw TrainingError.emptyTrainingSet(model: modelName) }
-        TrainingControl.reset()
         let config = configuration
+        try MemoryBudget.check(
+            estimatedMemory(for: train),
+            for: "\(modelName) with \(config.hiddenUnits) hidden units over \(train.userCount) users and "
+                + "\(train.itemCount) items",
+            hint: "lower --hidden-units, or use a machine with more memory")
         let data = AutoRecData(train, orientation: config.orientation, fill: config.fill)
         self.data = data
         scale = train.scale
@@ -77,11 +140,22 @@ public struct AutoRecModel: RatingModel, Sendable {
                 order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },
                 lbfgs: LBFGSOptimizer(history: config.optimizer.history), stepper: Self.makeStepper(config))
         }
-        let validPattern = validation.map { Self.pattern($0, config.orientation, rows: data.rows, inputs: data.inputs) }
+        let validator = try validation.map { v in
+            try Validator(v, train: train, policy: validationColdStart, orientation: config.orientation,
+                          rows: data.rows, inputs: data.inputs)
+        }
+        validationCounts = validator?.counts
+        // With nothing to score (every validation rating cold and excluded) there is no early stopping.
+        let scoring = validator.flatMap { $0.scoredCount > 0 ? $0 : nil }
         let net = AutoRecNetwork(configuration: config)
         let ws = AutoRecWorkspace()
         let full = SparseBatch(all: data)
+        let stop = stopToken
+        let divergenceLimit = TrainingError.divergenceLimit(train.scale)
         stoppedEarly = false
+        stopReason = .epochLimit
+        refitInterrupted = false
+        trainedOnValidation = false
         refitHistory = []
 
         while state.epoch < config.epochs {
@@ -126,22 +200,26 @@ public struct AutoRecModel: RatingModel, Sendable {
                     loss += r.objective
                     squared += r.squaredError
                     onBatch?(b + 1, batches)
-                    if TrainingControl.stopRequested { break }
+                    if stop.isStopRequested { break }
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             guard loss.isFinite && state.params.isFinite else {
                 throw TrainingError.nonFinite(model: modelName, epoch: epoch + 1)
             }
-            var record = EpochRecord(epoch: epoch + 1, loss: loss,
-                                     trainRMSE: (squared / Double(max(1, data.matrix.nonzeros))).squareRoot(),
+            let trainRMSE = (squared / Double(max(1, data.matrix.nonzeros))).squareRoot()
+            guard trainRMSE <= divergenceLimit else {
+                throw TrainingError.diverged(model: modelName, epoch: epoch + 1, rmse: trainRMSE,
+                                             limit: divergenceLimit)
+            }
+            var record = EpochRecord(epoch: epoch + 1, loss: loss, trainRMSE: trainRMSE,
                                      validationRMSE: nil, learningRate: lr, seconds: seconds)
-            if let (pattern, truth) = validPattern {
+            if let validator = scoring {
                 // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
                 // dropout its codes are exactly the codes of the current weights.
                 let fresh = config.optimizer.kind == .lbfgs && config.codeDropout == 0 && config.inputDropout == 0
                 let h = fresh ? ws.code : Self.allCodes(config, state.params, data)
-                let rmse = Self.rmse(config, state.params, codes: h, pattern: pattern, truth: truth, scale: train.scale)
+                let rmse = validator.rmse(config, state.params, codes: h, scale: train.scale)
                 record.validationRMSE = rmse
                 if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, state.params) }
             }
@@ -151,9 +229,12 @@ public struct AutoRecModel: RatingModel, Sendable {
             if let path = checkpointPath, checkpointEvery > 0, state.epoch % checkpointEvery == 0 {
                 try state.write(to: path, configuration: config)
             }
-            if TrainingControl.stopRequested { stoppedEarly = true; break }
+            if stop.isStopRequested {
+                (stoppedEarly, stopReason) = (true, .interrupted)
+                break
+            }
             if let b = state.best, config.patience > 0, state.epoch - b.epoch >= config.patience {
-                stoppedEarly = true
+                (stoppedEarly, stopReason) = (true, .patience)
                 break
             }
         }
@@ -166,18 +247,25 @@ public struct AutoRecModel: RatingModel, Sendable {
             bestEpoch = history.count
         }
         codes = Self.allCodes(config, parameters ?? state.params, data)
-        if config.refit, let validation, validation.count > 0, bestEpoch > 0, !TrainingControl.stopRequested {
+        if config.refit, let validation, validation.count > 0, bestEpoch > 0, !stop.isStopRequested {
             var again = self
             again.configuration.epochs = bestEpoch
             again.configuration.patience = 0
             again.configuration.refit = false
             again.checkpointPath = nil
             again.resumePath = nil
-            try again.fit(train.appending(validation), validation: nil)
-            parameters = again.parameters
-            self.data = again.data
-            codes = again.codes
+            try again.train(on: train.appending(validation), validation: nil)
             refitHistory = again.history
+            if again.stoppedEarly {
+                // A refit cut short has seen fewer epochs than validation chose: keep the validated weights.
+                refitInterrupted = true
+                stoppedEarly = true
+            } else {
+                parameters = again.parameters
+                self.data = again.data
+                codes = again.codes
+                trainedOnValidation = true
+            }
         }
     }
 
@@ -191,16 +279,6 @@ public struct AutoRecModel: RatingModel, Sendable {
         }
     }
 
-    /// Validation ratings as a pattern over (encoded rows × inputs) and the true values in its entry order.
-    static func pattern(
-        _ t: RatingTable, _ o: AutoRecConfiguration.Orientation, rows: Int, inputs: Int
-    ) -> (CSRMatrix, [Float]) {
-        let byItem = o == .item
-        let m = CSRMatrix(rows: rows, cols: inputs, rowIndices: byItem ? t.items : t.users,
-                          columnIndices: byItem ? t.users : t.items, values: t.ratings)
-        return (m, m.values)
-    }
-
     /// H for every training vector, without dropout.
     static func allCodes(_ config: AutoRecConfiguration, _ p: AutoRecParameters, _ data: AutoRecData) -> Matrix {
         let net = AutoRecNetwork(configuration: config)
@@ -209,21 +287,6 @@ public struct AutoRecModel: RatingModel, Sendable {
         net.encode(p, matrix: batch.matrix, globalRows: batch.rows, values: batch.shiftedValues ?? batch.matrix.values,
                    data: data, workspace: AutoRecWorkspace(), into: &h)
         return h
-    }
-
-    /// RMSE of clipped predictions at `pattern`.
-    static func rmse(
-        _ config: AutoRecConfiguration, _ p: AutoRecParameters, codes: Matrix, pattern: CSRMatrix, truth: [Float],
-        scale: RatingScale
-    ) -> Double {
-        var out = [Float](repeating: 0, count: pattern.nonzeros)
-        AutoRecNetwork(configuration: config).decode(p, matrix: pattern, codes: codes, into: &out)
-        var s = 0.0
-        for e in 0..<out.count {
-            let d = Double(scale.clip(out[e]) - truth[e])
-            s += d * d
-        }
-        return (s / Double(max(1, out.count))).squareRoot()
     }
 
     // MARK: - Prediction

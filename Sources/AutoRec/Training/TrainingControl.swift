@@ -1,18 +1,37 @@
 import Synchronization
 
-/// A process-wide request to stop training early (set from a Ctrl-C handler).
+/// A request to stop a training run early, shared between the trainer and whoever asks.
 ///
-/// The trainer checks it after every batch; when set, it finishes the batch, restores the best
-/// weights seen so far and returns normally, so the caller can still save the model.
-public enum TrainingControl {
-    private static let flag = Atomic<Bool>(false)
+/// The trainer checks its token after every batch; when a stop is requested it finishes the
+/// batch, keeps the best weights seen so far and returns normally, so the caller can still
+/// evaluate and save the model. Each model holds a token; by default the process-wide
+/// ``interrupt`` token that the command-line tool's Ctrl-C handler sets. A test or a server gives
+/// each run its own token, so one run's stop never reaches another.
+public final class StopToken: Sendable {
+    private let flag = Atomic<Bool>(false)
 
-    /// Asks the running training to stop after its current batch.
-    public static func requestStop() { flag.store(true, ordering: .relaxed) }
+    /// A token with no stop requested.
+    public init() {}
+
+    /// The process-wide token (set from a Ctrl-C handler).
+    public static let interrupt = StopToken()
+
+    /// Asks the run to stop after its current batch.
+    public func requestStop() { flag.store(true, ordering: .relaxed) }
     /// Whether a stop was requested.
-    public static var stopRequested: Bool { flag.load(ordering: .relaxed) }
+    public var isStopRequested: Bool { flag.load(ordering: .relaxed) }
     /// Clears the request (before a new training run).
-    public static func reset() { flag.store(false, ordering: .relaxed) }
+    public func reset() { flag.store(false, ordering: .relaxed) }
+}
+
+/// The process-wide stop request: ``StopToken/interrupt``, for signal handlers.
+public enum TrainingControl {
+    /// Asks the running training to stop after its current batch.
+    public static func requestStop() { StopToken.interrupt.requestStop() }
+    /// Whether a stop was requested.
+    public static var stopRequested: Bool { StopToken.interrupt.isStopRequested }
+    /// Clears the request (before a new training run).
+    public static func reset() { StopToken.interrupt.reset() }
 }
 
 /// What one epoch did.

@@ -49,7 +49,8 @@ struct RecommendCommand: AsyncParsableCommand {
         let ids = candidates?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if newItem, let path = ratings {
             let given = try readRatings(path)
-            let scored = try r.scoreNewItem(ratings: given.map { (user: $0.0, rating: $0.1) })
+            let (scored, unknown) = try r.scoreNewItem(ratings: given.map { (user: $0.0, rating: $0.1) })
+            warnUnknown(unknown, kind: "user")
             let top = scored.sorted { $0.rating > $1.rating }.prefix(count)
             // Numbers, as in every other JSON output of the tool.
             struct Scored: Encodable { var user: String, rating: Float }
@@ -60,7 +61,10 @@ struct RecommendCommand: AsyncParsableCommand {
         let list: [Recommender.Recommendation], source: String
         if let path = ratings {
             let given = try readRatings(path)
-            list = try r.recommend(foldingIn: given.map { (item: $0.0, rating: $0.1) }, count: count, candidates: ids)
+            let (l, unknown) = try r.recommend(foldingIn: given.map { (item: $0.0, rating: $0.1) }, count: count,
+                                               candidates: ids)
+            warnUnknown(unknown, kind: "item")
+            list = l
             source = Recommender.Source.foldIn.rawValue
         } else {
             let (l, s) = try r.recommend(user: user ?? "", count: count, candidates: ids, includeRated: includeRated)
@@ -72,6 +76,13 @@ struct RecommendCommand: AsyncParsableCommand {
         printTable([["rank", "item", "score", "title"]]
                    + list.enumerated().map { ["\($0.offset + 1)", $0.element.item, fixed(Double($0.element.score), 3),
                                               $0.element.title ?? ""] })
+    }
+
+    /// Says on stderr which fold-in ids the model does not know (they took no part).
+    func warnUnknown(_ ids: [String], kind: String) {
+        guard !ids.isEmpty else { return }
+        log("warning: ignored \(ids.count) \(kind) id\(ids.count == 1 ? "" : "s") the model does not know: "
+            + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : ""))
     }
 
     /// Item titles from --items or the folder the model was trained on, aligned with the model's items.

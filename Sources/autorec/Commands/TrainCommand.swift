@@ -75,27 +75,29 @@ struct TrainCommand: AsyncParsableCommand {
         let stop = InterruptHandler.install()
         defer { stop.remove() }
         let evaluator = try evaluation.evaluator()
-        var report = try evaluator.fitAndEvaluate(
+        model.validationColdStart = evaluator.coldStart
+        let report = try evaluator.fitAndEvaluate(
             &model, name: model.modelName, configuration: config, train: p.train, validation: p.validation,
             test: p.test, rankingCutoff: evaluation.rankingK, relevanceThreshold: evaluation.relevanceThreshold)
         progress.finish()
-        if model.stoppedEarly { log("stopped after epoch \(model.history.count); kept epoch \(model.bestEpoch)") }
-        if !model.refitHistory.isEmpty {
-            // The refit trained on the validation ratings: scoring them now would say nothing.
-            report.validation = nil
-            log("refit on training plus validation ratings for \(model.refitHistory.count) epochs")
+        if let c = model.validationCounts, c.model < (p.validation?.count ?? 0) {
+            log("validation: \(c.model) ratings scored by the model; \(describeCold(c))")
         }
+        let outcome = TrainingOutcome(model)
+        log(outcome.summary)
         var training = TrainingReport(report: report, split: description, epochs: model.history,
                                       bestEpoch: model.bestEpoch, stoppedEarly: model.stoppedEarly)
         training.refitEpochs = model.refitHistory
+        training.refitInterrupted = model.refitInterrupted
+        training.stopReason = model.stopReason
+        training.validationColdStart = model.validationCounts
         training.bestValidationRMSE = model.history.compactMap(\.validationRMSE).min()
         if runtime.json {
             try printJSON(training)
         } else {
             printReport(report, splitDescription: description)
             if let v = training.bestValidationRMSE {
-                print("early stopping: validation RMSE \(fixed(v)) at epoch \(model.bestEpoch) of \(model.history.count)"
-                      + (model.refitHistory.isEmpty ? "" : ", then refit on training + validation"))
+                print("validation RMSE \(fixed(v)) at epoch \(model.bestEpoch); \(outcome.summary)")
             }
         }
         // The model first: a report path that cannot be written must not lose the trained model.
@@ -125,6 +127,13 @@ struct TrainingReport: Codable {
     var bestValidationRMSE: Double?
     /// Epochs of the refit on training plus validation ratings (empty without refit).
     var refitEpochs: [EpochRecord] = []
+    /// A stop request cut the refit short; the early-stopped weights were kept.
+    var refitInterrupted = false
+    /// Why the epoch loop ended: `epoch-limit` (with validation: it may not have converged),
+    /// `patience` or `interrupted`.
+    var stopReason: AutoRecModel.StopReason = .epochLimit
+    /// How the validation ratings that drove early stopping were scored (model or cold-start path).
+    var validationColdStart: ColdStartCounts?
 
     init(report r: EvaluationReport, split: String, epochs: [EpochRecord], bestEpoch: Int, stoppedEarly: Bool) {
         model = r.model
@@ -140,6 +149,42 @@ struct TrainingReport: Codable {
         self.bestEpoch = bestEpoch
         self.stoppedEarly = stoppedEarly
     }
+}
+
+/// How a training run ended, in words: early stopping, the epoch limit, or an interruption.
+struct TrainingOutcome {
+    var summary: String
+
+    init(_ model: AutoRecModel) {
+        let epochs = model.configuration.epochs
+        let ran = model.history.count
+        let validated = model.history.last?.validationRMSE != nil
+        var text: String
+        switch model.stopReason {
+        case .patience: text = "early stopping after epoch \(ran) of \(epochs); kept epoch \(model.bestEpoch)"
+        case .interrupted:
+            text = "interrupted after epoch \(ran) of \(epochs)" + (validated ? "; kept epoch \(model.bestEpoch)" : "")
+        case .epochLimit where validated:
+            text = "reached the epoch limit (\(epochs)) without early stopping, so it may not have converged "
+                + "(best validation at epoch \(model.bestEpoch); help: raise --epochs)"
+        case .epochLimit: text = "trained the full \(epochs) epochs"
+        }
+        if model.refitInterrupted {
+            text += "; the refit on training + validation was interrupted after \(model.refitHistory.count) of "
+                + "\(model.bestEpoch) epochs, so the early-stopped weights (trained without the validation "
+                + "ratings) were kept"
+        } else if model.trainedOnValidation {
+            text += "; then refit on training + validation for \(model.refitHistory.count) epochs"
+        }
+        summary = text
+    }
+}
+
+/// `12 cold (new user 10, new item 2) took the baseline`: the cold-start paths of a part.
+func describeCold(_ c: ColdStartCounts) -> String {
+    let cold = c.newUser + c.newItem + c.newUserAndItem
+    let path = c.baseline > 0 ? "took the baseline" : c.constant > 0 ? "took the constant" : "were excluded"
+    return "\(cold) cold (new user \(c.newUser), new item \(c.newItem), both \(c.newUserAndItem)) \(path)"
 }
 
 /// Writes any encodable value as pretty JSON, atomically.

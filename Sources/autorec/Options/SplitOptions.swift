@@ -8,9 +8,16 @@ struct SplitOptions: ParsableArguments {
         case random, perUser = "per-user", temporal, temporalPerUser = "temporal-per-user", latest, kfold, given
     }
 
-    @Option(help: ArgumentHelp("random, per-user, temporal, temporal-per-user, latest, kfold or given.",
-                               valueName: "method"))
-    var split: Method = .random
+    @Option(name: .customLong("split"), help: ArgumentHelp(
+        "random, per-user, temporal, temporal-per-user, latest, kfold or given (default: random; given "
+            + "when --given or --test is set).", valueName: "method"))
+    var requestedSplit: Method?
+
+    /// The split in force: the one asked for, else `given` when a given split or test file is
+    /// named (a test file never goes unused), else `random`.
+    var split: Method {
+        requestedSplit ?? (given != nil || test != nil ? .given : .random)
+    }
 
     @Option(help: "Fraction of the ratings held out for testing (random, per-user, temporal splits).")
     var testFraction: Double = 0.1
@@ -42,6 +49,11 @@ struct SplitOptions: ParsableArguments {
         if split == .kfold && folds < 2 { throw ValidationError("--folds must be at least 2, got \(folds)") }
         if split == .given && given == nil && test == nil {
             throw ValidationError("--split given needs --given NAME or --test FILE")
+        }
+        if split != .given, let named = test.map({ "--test \($0)" }) ?? given.map({ "--given \($0)" }) {
+            throw ValidationError(
+                "\(named) names the test part, but --split \(split.rawValue) would draw its own from --data; "
+                    + "use --split given (or leave --split out)")
         }
     }
 
