@@ -89,5 +89,53 @@ extension CLI {
                 message(for: $0).contains("train takes one split")
             }
         }
+
+        @Test("--test without --split given is taken as the given test part; with another --split it is refused")
+        func testFileImpliesGivenSplit() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let test = try Fixture.givenTest(in: folder, known: 6)
+            let report = folder.file("r.json")
+            try await autorec(
+                "train", "--data", data, "--test", test, "--hidden-units", "4", "--epochs", "2", "--report",
+                report, "--quiet")
+            let json = try jsonFile(report)
+            #expect((json["test"] as? [String: Any])?["count"] as? Int == 6)
+            #expect((json["split"] as? String)?.hasPrefix("given files") == true)
+            for split in ["random", "per-user"] {
+                #expect {
+                    try AutoRecCommand.parseAsRoot(["train", "--data", data, "--test", test, "--split", split])
+                } throws: {
+                    message(for: $0).contains("--split \(split) would draw its own")
+                }
+            }
+            #expect {
+                try AutoRecCommand.parseAsRoot(["evaluate", "--model", "m", "--data", data, "--given", "u1",
+                                                "--split", "temporal"])
+            } throws: {
+                message(for: $0).contains("--given u1 names the test part")
+            }
+        }
+
+        @Test("a run that reaches --epochs without early stopping says it may not have converged")
+        func epochLimit() throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let report = folder.file("r.json")
+            let r = try Executable.run(
+                "train", "--data", data, "--hidden-units", "4", "--epochs", "3", "--report", report)
+            try #require(r.status == 0, "\(r.standardError)")
+            #expect(r.standardError.contains("reached the epoch limit (3) without early stopping, so it may not "
+                                             + "have converged"))
+            #expect(!r.standardOutput.contains("early stopping:"))
+            #expect(try jsonFile(report)["stopReason"] as? String == "epoch-limit")
+
+            let stopped = try Executable.run(
+                "train", "--data", data, "--hidden-units", "4", "--epochs", "400", "--patience", "1",
+                "--learning-rate", "0.5", "--optimizer", "adam", "--report", report)
+            try #require(stopped.status == 0, "\(stopped.standardError)")
+            #expect(stopped.standardError.contains("early stopping after epoch"))
+            #expect(try jsonFile(report)["stopReason"] as? String == "patience")
+        }
     }
 }
