@@ -30,6 +30,7 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
     c.epochs = 40
     c.patience = 0
     c.initialScale = 0.1
+    c.refit = false
     return c
 }
 

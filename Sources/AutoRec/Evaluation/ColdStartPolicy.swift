@@ -22,6 +22,26 @@ public enum ColdStartPolicy: Sendable, Equatable, Codable, CustomStringConvertib
         }
     }
 
+    /// Reads the command-line form: `baseline`, `exclude` or a finite number (a constant).
+    public init?(text: String) {
+        switch text {
+        case "baseline": self = .baseline
+        case "exclude": self = .exclude
+        default:
+            guard let c = Float(text), c.isFinite else { return nil }
+            self = .constant(c)
+        }
+    }
+
+    /// The command-line form read by ``init(text:)``.
+    public var text: String {
+        switch self {
+        case .baseline: "baseline"
+        case .exclude: "exclude"
+        case let .constant(c): "\(c)"
+        }
+    }
+
     private enum Keys: String, CodingKey { case constant }
 
     /// Reads `"baseline"`, `"exclude"` or `{"constant": <number>}`.

@@ -46,6 +46,28 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
             }
         }
 
+        /// Reads the command-line form: `zero`, `user-mean`, `item-mean` or a finite number.
+        public init?(text: String) {
+            switch text {
+            case "zero": self = .zero
+            case "user-mean": self = .userMean
+            case "item-mean": self = .itemMean
+            default:
+                guard let v = Float(text), v.isFinite else { return nil }
+                self = .constant(v)
+            }
+        }
+
+        /// The command-line form read by ``init(text:)``.
+        public var text: String {
+            switch self {
+            case .zero: "zero"
+            case let .constant(c): "\(c)"
+            case .userMean: "user-mean"
+            case .itemMean: "item-mean"
+            }
+        }
+
         /// JSON: `"zero"`, `"user-mean"`, `"item-mean"` or a number.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
@@ -95,8 +117,8 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// The optimizer and its settings.
     public var optimizer: OptimizerConfiguration = .init()
     /// Maximum number of epochs (an epoch is one pass over the training vectors; one iteration for
-    /// the full-batch optimizers). Default 400.
-    public var epochs: Int = 400
+    /// the full-batch optimizers). Default 500.
+    public var epochs: Int = 500
     /// Encoded vectors per mini-batch for Adam and SGD. Default 256.
     public var batchSize: Int = 256
     /// Stop after this many epochs without a better validation RMSE, and restore the best
@@ -104,15 +126,15 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     public var patience: Int = 30
     /// After early stopping has chosen the number of epochs on the validation part, train again
     /// from scratch on training plus validation ratings for exactly that many epochs, so the final
-    /// model sees every training rating. Default false (the CLI turns it on with `--refit`).
-    public var refit: Bool = false
+    /// model sees every training rating. Default true (the command-line tool's `--no-refit` turns
+    /// it off). Without validation ratings there is nothing to refit on and it has no effect.
+    public var refit: Bool = true
     /// Seed of every random choice (initial weights, batch order, dropout). Default 42.
     public var seed: UInt64 = 42
 
     public init() {}
 
     /// The paper's I-AutoRec on ML-1M: 500 sigmoid units, identity output, λ = 100, full-batch L-BFGS.
-    /// (The CLI adds `refit`; see BENCHMARKS.md.)
     public static var iAutoRec: AutoRecConfiguration { AutoRecConfiguration() }
 
     /// U-AutoRec: the same network over users' vectors, with λ = 200 (tuned on validation, BENCHMARKS.md).

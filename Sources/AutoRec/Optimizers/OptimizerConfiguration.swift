@@ -27,6 +27,32 @@ public struct OptimizerConfiguration: Sendable, Equatable, Codable {
         case exponential(gamma: Float)
         /// Cosine annealing from the base rate down to zero at the last epoch.
         case cosine
+
+        /// Reads the command-line form: `constant`, `cosine`, `exp:GAMMA` or `step:EVERY:FACTOR`.
+        public init?(text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            switch (parts.first, parts.count) {
+            case ("constant", 1): self = .constant
+            case ("cosine", 1): self = .cosine
+            case ("exp", 2):
+                guard let g = Float(parts[1]), g.isFinite else { return nil }
+                self = .exponential(gamma: g)
+            case ("step", 3):
+                guard let every = Int(parts[1]), let factor = Float(parts[2]), factor.isFinite else { return nil }
+                self = .step(every: every, factor: factor)
+            default: return nil
+            }
+        }
+
+        /// The command-line form read by ``init(text:)``.
+        public var text: String {
+            switch self {
+            case .constant: "constant"
+            case .cosine: "cosine"
+            case let .exponential(gamma): "exp:\(gamma)"
+            case let .step(every, factor): "step:\(every):\(factor)"
+            }
+        }
     }
 
     /// Default `.lbfgs`, the setting that reaches the paper's figure (see BENCHMARKS.md).

@@ -7,7 +7,7 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Test ratings of users or items unseen in training: baseline (fall back to the bias baseline), "
             + "exclude, or a constant such as 3.", valueName: "policy"))
-    var coldStart: String = "baseline"
+    var coldStart = ColdStartPolicy.baseline
 
     @Flag(help: "Do not clip predictions to the rating scale.")
     var noClip = false
@@ -23,23 +23,15 @@ struct EvaluationOptions: ParsableArguments {
     var report: String?
 
     func validate() throws {
-        _ = try policy()
         if let k = rankingK, k < 1 { throw ValidationError("--ranking-k must be at least 1, got \(k)") }
     }
 
-    func policy() throws -> ColdStartPolicy {
-        switch coldStart {
-        case "baseline": return .baseline
-        case "exclude": return .exclude
-        default:
-            guard let c = Float(coldStart), c.isFinite else {
-                throw ValidationError("--cold-start takes baseline, exclude or a number, got '\(coldStart)'")
-            }
-            return .constant(c)
-        }
-    }
+    func evaluator() throws -> Evaluator { Evaluator(coldStart: coldStart, clip: !noClip) }
+}
 
-    func evaluator() throws -> Evaluator { Evaluator(coldStart: try policy(), clip: !noClip) }
+extension ColdStartPolicy: ExpressibleByArgument {
+    public init?(argument: String) { self.init(text: argument) }
+    public var defaultValueDescription: String { text }
 }
 
 /// Prints one evaluation report as a table.
