@@ -58,12 +58,9 @@ import Testing
     func deterministic(threads: Int) throws {
         let data = BaselineFixtures.generated(users: 12, items: 10, density: 0.5, rank: 2, seed: 7)
         var reference = BiasedMF(configuration: Self.small)
-        try reference.fit(data.train, validation: nil)
-        let saved = Parallelism.threads
-        defer { Parallelism.threads = saved }
-        Parallelism.threads = threads
+        try Parallelism.withThreads(1) { try reference.fit(data.train, validation: nil) }
         var again = BiasedMF(configuration: Self.small)
-        try again.fit(data.train, validation: nil)
+        try Parallelism.withThreads(threads) { try again.fit(data.train, validation: nil) }
         #expect(again.userFactors == reference.userFactors && again.itemFactors == reference.itemFactors)
         #expect(again.userBiases == reference.userBiases && again.itemBiases == reference.itemBiases)
     }
