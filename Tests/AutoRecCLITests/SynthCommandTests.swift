@@ -40,12 +40,20 @@ import Testing
     @Test(
         "synth refuses impossible settings before doing anything",
         arguments: [
-            ["--ratings", "10"], ["--scale", "tenths"], ["--format", "delimited"], ["--preset", "ml-5m"],
+            (["--ratings", "10"], "ratings (10) must be at least"),
+            (["--scale", "tenths"], "unknown scale 'tenths'"),
+            (["--format", "delimited"], "not 'delimited'"), (["--preset", "ml-5m"], "unknown preset 'ml-5m'"),
         ])
-    func refuses(extra: [String]) throws {
-        #expect(throws: (any Error).self) {
-            _ = try AutoRecCommand.parseAsRoot(["synth", "--out", Self.folder()] + extra)
+    func refuses(extra: [String], reason: String) throws {
+        let out = Self.folder()
+        #expect {
+            _ = try AutoRecCommand.parseAsRoot(["synth", "--out", out] + extra)
+        } throws: { error in
+            let text = message(for: error)
+            if !text.contains(reason) { Issue.record("message was: \(text)") }
+            return text.contains(reason)
         }
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test("the options override the preset")
