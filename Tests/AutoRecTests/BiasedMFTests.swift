@@ -101,7 +101,7 @@ import Testing
         #expect(abs(Double(model.predict(user: 0, item: 0)) - predicted) < 1e-5)
     }
 
-    @Test("a new user gets μ + b_i, a new item μ + b_u, both μ; scores agree with predict")
+    @Test("a new user gets r̄ + b_i, a new item r̄ + b_u, both r̄; scores agree with predict")
     func coldEntities() throws {
         let table = BaselineFixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4)], users: 3, items: 3)
         var model = BiasedMF(configuration: Self.small)
