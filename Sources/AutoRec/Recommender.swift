@@ -5,7 +5,7 @@ import RecMath
 ///
 /// Immutable after creation, so one instance can serve many threads. Unknown users or items get
 /// the documented fallback of the bias baseline fitted on the model's training ratings
-/// (μ + b_i for a new user, μ + b_u for a new item, μ for both), and every answer says which path
+/// (r̄ + b_i for a new user, r̄ + b_u for a new item, r̄ for both), and every answer says which path
 /// produced it.
 public struct Recommender: Sendable {
     /// How a prediction was produced.
@@ -108,7 +108,7 @@ public struct Recommender: Sendable {
     /// The `count` best items for a known user, best first, with the items they rated in training
     /// left out (unless `includeRated`), optionally among `candidates` only.
     ///
-    /// An unknown user gets the items with the highest baseline score μ + b_i (source `newUser`).
+    /// An unknown user gets the items with the highest baseline score r̄ + b_i (source `newUser`).
     /// - Throws: ``RequestError/unknownItems(_:)`` when a candidate id is unknown.
     /// - Complexity: O(items × hidden units) to score, O(items log count) to select.
     public func recommend(

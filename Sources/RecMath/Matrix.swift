@@ -27,7 +27,7 @@ public struct Matrix: Sendable, Equatable, Codable {
         self.storage = storage
     }
 
-    /// A matrix with entries drawn from N(0, standardDeviation^2).
+    /// A matrix with entries drawn from 𝒩(0, standardDeviation²).
     public init(rows: Int, cols: Int, gaussianStandardDeviation sd: Float, using rng: inout SplitMix64) {
         self.init(rows: rows, cols: cols)
         for i in 0..<storage.count { storage[i] = Float(rng.nextGaussian()) * sd }

@@ -5,16 +5,46 @@ import Glibc
 
 /// How many threads the package's parallel loops use.
 ///
-/// Set once at start-up (the CLI's `--threads`); the default is the number of active cores.
+/// Two levels decide the count, read once per ``parallelFor(_:minimumChunk:_:)`` call:
+/// - a scoped override, ``withThreads(_:_:)``, seen only by the calling thread or task (and the
+///   child tasks it starts) for the duration of the closure: libraries and tests use this;
+/// - otherwise the process-wide ``defaultThreads``, which only an executable sets, once at
+///   start-up before any work runs (the CLI's `--threads`); unset, it is the number of active cores.
+///
 /// Results depend on the thread count only through the order of floating-point reductions,
 /// which is fixed for a given count, so a seed and a thread count always give the same numbers.
+/// Because an override is scoped, code running at the same time on other threads (tests run in
+/// parallel) keeps its own count and its bit-exact results.
 public enum Parallelism {
-    nonisolated(unsafe) private static var _threads = 0
+    nonisolated(unsafe) private static var _defaultThreads = 0
 
-    /// The thread count in force (at least 1).
+    /// The override of the current thread or task, if ``withThreads(_:_:)`` set one.
+    @TaskLocal private static var scoped: Int?
+
+    /// The process-wide thread count (at least 1): the active cores unless an executable set it.
+    ///
+    /// Set it only from an executable's start-up code, before any parallel work begins and never
+    /// concurrently with it (the store is not synchronised); `0` restores the default. Libraries and
+    /// tests must use ``withThreads(_:_:)`` instead, which cannot affect other threads.
+    public static var defaultThreads: Int {
+        get { _defaultThreads > 0 ? _defaultThreads : ProcessInfoCores.active }
+        set { _defaultThreads = max(0, newValue) }
+    }
+
+    /// The thread count in force for the caller (at least 1): the innermost
+    /// ``withThreads(_:_:)`` around it, else ``defaultThreads``.
     public static var threads: Int {
-        get { _threads > 0 ? _threads : ProcessInfoCores.active }
-        set { _threads = max(0, newValue) }
+        if let n = scoped { return n }
+        return defaultThreads
+    }
+
+    /// Runs `body` with `count` threads for every parallel loop it runs on the calling thread or
+    /// task; other threads keep their own count. Scopes nest: the innermost wins.
+    ///
+    /// - Parameter count: Threads to use; `0` (or less) means the active cores.
+    /// - Returns: What `body` returns.
+    public static func withThreads<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(count > 0 ? count : ProcessInfoCores.active, operation: body)
     }
 }
 

@@ -36,7 +36,7 @@ struct AutoRecBench: ParsableCommand {
     @Option(help: "Code dropout.") var codeDropout: Float = 0
 
     func run() throws {
-        Parallelism.threads = threads
+        Parallelism.defaultThreads = threads
         let t0 = now()
         let table: RatingTable
         if let preset = synth {

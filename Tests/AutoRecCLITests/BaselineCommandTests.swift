@@ -6,8 +6,18 @@ import Testing
 
 extension CLI {
     @Suite struct BaselineCommandTests {
-        /// Checks the fields every rating report has and returns its `test` part.
-        func checkedTest(_ report: [String: Any]) throws -> [String: Any] {
+        /// Runs `autorec arguments...` in process; returns the wall-clock seconds the caller saw.
+        func timedRun(_ arguments: String...) async throws -> Double {
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await autorec(arguments)
+            let elapsed = (clock.now - start).components
+            return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        }
+
+        /// Checks the fields every rating report has and returns its `test` part. The reported
+        /// `seconds` must be positive and no more than `elapsed`, the time the whole run took.
+        func checkedTest(_ report: [String: Any], elapsed: Double) throws -> [String: Any] {
             let test = try #require(report["test"] as? [String: Any])
             let rmse = try #require(test["rmse"] as? Double), mae = try #require(test["mae"] as? Double)
             #expect(rmse > 0 && rmse < 4 && mae > 0 && mae <= rmse)
@@ -15,7 +25,7 @@ extension CLI {
             let count = try #require(test["count"] as? Int)
             #expect((cold["model"] ?? -1) + (cold["baseline"] ?? -1) + (cold["constant"] ?? -1) == count)
             let seconds = try #require(report["seconds"] as? Double)
-            #expect(seconds >= 0)
+            #expect(seconds > 0 && seconds <= elapsed, "reported \(seconds) s of a \(elapsed) s run")
             return test
         }
 
@@ -24,14 +34,18 @@ extension CLI {
             let folder = try TemporaryFolder()
             let data = try Fixture.movieLens100K(in: folder)
             let path = folder.file("kfold.json")
-            try await autorec(
+            let elapsed = try await timedRun(
                 "baseline", "--data", data, "--split", "kfold", "--folds", "3", "--report", path,
                 "--quiet")
             let report = try jsonFile(path)
-            let test = try checkedTest(report)
+            let test = try checkedTest(report, elapsed: elapsed)
             #expect(test["count"] as? Int == Fixture.users * Fixture.perUser)
             let folds = try #require(report["folds"] as? [[String: Any]])
             #expect(folds.count == 3)
+            // The summary's time is the sum of the folds' times.
+            let foldSeconds = try folds.map { try #require($0["seconds"] as? Double) }
+            #expect(foldSeconds.allSatisfy { $0 > 0 })
+            #expect(abs(foldSeconds.reduce(0, +) - (report["seconds"] as? Double ?? -1)) < 1e-9)
             let foldRMSE = try folds.map { try #require(($0["test"] as? [String: Any])?["rmse"] as? Double) }
             let mean = foldRMSE.reduce(0, +) / 3
             #expect(abs(mean - (test["rmse"] as? Double ?? 0)) < 1e-12)
@@ -45,11 +59,11 @@ extension CLI {
             let folder = try TemporaryFolder()
             let data = try Fixture.movieLens100K(in: folder)
             let path = folder.file("random.json")
-            try await autorec(
+            let elapsed = try await timedRun(
                 "baseline", "--data", data, "--model", model, "--split", "random", "--test-fraction",
                 "0.2", "--factors", "4", "--report", path, "--quiet")
             let report = try jsonFile(path)
-            let test = try checkedTest(report)
+            let test = try checkedTest(report, elapsed: elapsed)
             #expect(test["count"] as? Int == 60)
         }
 
@@ -61,10 +75,10 @@ extension CLI {
             let data = try Fixture.movieLens100K(in: folder)
             let testFile = try Fixture.givenTest(in: folder, known: 6, newUser: 3, newItem: 2)
             let path = folder.file("cold.json")
-            try await autorec(
+            let elapsed = try await timedRun(
                 "baseline", "--data", data, "--split", "given", "--test", testFile, "--cold-start", policy,
                 "--report", path, "--quiet")
-            let test = try checkedTest(try jsonFile(path))
+            let test = try checkedTest(try jsonFile(path), elapsed: elapsed)
             let cold = try #require(test["coldStart"] as? [String: Int])
             #expect(cold["model"] == 6)
             #expect(cold["newUser"] == 3 && cold["newItem"] == 2 && cold["newUserAndItem"] == 0)

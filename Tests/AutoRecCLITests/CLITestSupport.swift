@@ -91,6 +91,11 @@ func autorec(_ arguments: String...) async throws { try await autorec(arguments)
 
 /// Runs `autorec arguments...` in this process; see ``autorec(_:)-(String...)``.
 func autorec(_ arguments: [String]) async throws {
+    // `--threads` sets the process-wide default every other test's parallel loops read.
+    guard !arguments.contains("--threads") else {
+        Issue.record("run --threads with Executable.run: in process it would change other tests' count")
+        return
+    }
     let parsed = try AutoRecCommand.parseAsRoot(arguments)
     guard var command = parsed as? AsyncParsableCommand else {
         Issue.record(

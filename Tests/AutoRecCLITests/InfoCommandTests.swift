@@ -25,12 +25,25 @@ extension CLI {
             #expect(abs(density - 0.5) < 1e-12)
         }
 
-        @Test("info runs in process on a single rating file")
+        @Test("info on a single rating file names the sniffed layout and counts its ratings")
         func singleFile() async throws {
             let folder = try TemporaryFolder()
-            let path = try folder.write(
-                Fixture.ratingLines().joined(separator: "\n") + "\n", to: "ratings.tsv")
-            try await autorec("info", "--data", path, "--quiet")
+            let lines = Fixture.ratingLines()
+            let path = try folder.write(lines.joined(separator: "\n") + "\n", to: "ratings.tsv")
+            let json = try #require(try Executable.json("info", "--data", path, "--json") as? [String: Any])
+            #expect(
+                json["format"] as? String
+                    == "rating file (ratings.tsv, MovieLens 100K layout, user\\titem\\trating\\ttimestamp)")
+            #expect(json["ratings"] as? Int == lines.count)
+            #expect(json["users"] as? Int == Fixture.users && json["items"] as? Int == Fixture.items)
+            let ratings = lines.map { Double($0.split(separator: "\t")[2]) ?? .nan }
+            let mean = try #require(json["meanRating"] as? Double)
+            #expect(abs(mean - ratings.reduce(0, +) / Double(ratings.count)) < 1e-6)
+            let histogram = try #require(json["histogram"] as? [String: Int])
+            for value in 1...5 {
+                #expect(histogram["\(value)", default: 0] == ratings.filter { $0 == Double(value) }.count)
+            }
+            #expect(json["itemsWithSideInformation"] == nil)
         }
     }
 }

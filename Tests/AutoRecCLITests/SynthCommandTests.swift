@@ -40,12 +40,20 @@ import Testing
     @Test(
         "synth refuses impossible settings before doing anything",
         arguments: [
-            ["--ratings", "10"], ["--scale", "tenths"], ["--format", "delimited"], ["--preset", "ml-5m"],
+            (["--ratings", "10"], "ratings (10) must be at least"),
+            (["--scale", "tenths"], "unknown scale 'tenths'"),
+            (["--format", "delimited"], "not 'delimited'"), (["--preset", "ml-5m"], "unknown preset 'ml-5m'"),
         ])
-    func refuses(extra: [String]) throws {
-        #expect(throws: (any Error).self) {
-            _ = try AutoRecCommand.parseAsRoot(["synth", "--out", Self.folder()] + extra)
+    func refuses(extra: [String], reason: String) throws {
+        let out = Self.folder()
+        #expect {
+            _ = try AutoRecCommand.parseAsRoot(["synth", "--out", out] + extra)
+        } throws: { error in
+            let text = message(for: error)
+            if !text.contains(reason) { Issue.record("message was: \(text)") }
+            return text.contains(reason)
         }
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test("the options override the preset")
@@ -65,10 +73,25 @@ import Testing
         let dir = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/ml-100k", withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(
-            atPath: dir + "/ml-100k/u.data", contents: Data("1\t1\t5\t0\n".utf8))
-        try await Self.run(["download", "ml-100k", "--data-dir", dir])
-        try await Self.run(["download", "--list", "--data-dir", dir])
+        let ratings = Data("1\t1\t5\t0\n".utf8)
+        _ = FileManager.default.createFile(atPath: dir + "/ml-100k/u.data", contents: ratings)
+        // Nothing listens on port 9 of the loopback: any request would fail the command.
+        let r = try Executable.run(
+            "download", "ml-100k", "--data-dir", dir, "--base-url", "http://127.0.0.1:9/", "--timeout", "2")
+        #expect(r.status == 0, "\(r.standardError)")
+        #expect(r.standardOutput == "ml-100k is already in \(dir)/ml-100k; nothing downloaded\n")
+        #expect(FileManager.default.contents(atPath: dir + "/ml-100k/u.data") == ratings)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["ml-100k"])
+
+        let list = try Executable.run("download", "--list", "--data-dir", dir)
+        #expect(list.status == 0)
+        let rows = list.standardOutput.split(separator: "\n").filter { !$0.hasPrefix(" ") }
+        #expect(rows.count == DatasetCatalogue.entries.count)
+        for row in rows {
+            let name = row.prefix { $0 != " " }
+            let expected = name == "ml-100k" ? "installed in \(dir)/ml-100k" : "not installed"
+            #expect(row.hasSuffix(expected), "\(row)")
+        }
     }
 
     @Test("download refuses an unknown name with the known ones")

@@ -17,10 +17,10 @@ enum BaselineFixtures {
             ratings: triples.map(\.rating), userIDs: um, itemIDs: im, scale: scale)
     }
 
-    /// Ratings r_ui = μ + b_u + b_i (+ p_u·q_i with `rank` > 0) for a random share of the pairs,
+    /// Ratings r_ui = r̄ + b_u + b_i (+ p_u·q_i with `rank` > 0) for a random share of the pairs,
     /// split at random into train and test parts that share the id maps.
     ///
-    /// Biases are drawn uniformly from ±`biasSpread` and centred to mean 0 so that μ is the
+    /// Biases are drawn uniformly from ±`biasSpread` and centred to mean 0 so that r̄ is the
     /// global mean of the full matrix.
     static func generated(
         users: Int, items: Int, density: Double, testShare: Double = 0, rank: Int = 0,

@@ -86,7 +86,7 @@ import Testing
         Self.expectClose(model.itemBiases, ref.bi, 1e-5, "b_i")
     }
 
-    @Test("ALS without penalty recovers the biases of exact data r = μ + b_u + b_i")
+    @Test("ALS without penalty recovers the biases of exact data r = r̄ + b_u + b_i")
     func alsRecoversBiases() throws {
         let data = BaselineFixtures.generated(users: 12, items: 9, density: 1, seed: 3)
         var model = BaselinePredictor(

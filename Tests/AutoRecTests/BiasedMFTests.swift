@@ -58,12 +58,9 @@ import Testing
     func deterministic(threads: Int) throws {
         let data = BaselineFixtures.generated(users: 12, items: 10, density: 0.5, rank: 2, seed: 7)
         var reference = BiasedMF(configuration: Self.small)
-        try reference.fit(data.train, validation: nil)
-        let saved = Parallelism.threads
-        defer { Parallelism.threads = saved }
-        Parallelism.threads = threads
+        try Parallelism.withThreads(1) { try reference.fit(data.train, validation: nil) }
         var again = BiasedMF(configuration: Self.small)
-        try again.fit(data.train, validation: nil)
+        try Parallelism.withThreads(threads) { try again.fit(data.train, validation: nil) }
         #expect(again.userFactors == reference.userFactors && again.itemFactors == reference.itemFactors)
         #expect(again.userBiases == reference.userBiases && again.itemBiases == reference.itemBiases)
     }
@@ -104,7 +101,7 @@ import Testing
         #expect(abs(Double(model.predict(user: 0, item: 0)) - predicted) < 1e-5)
     }
 
-    @Test("a new user gets μ + b_i, a new item μ + b_u, both μ; scores agree with predict")
+    @Test("a new user gets r̄ + b_i, a new item r̄ + b_u, both r̄; scores agree with predict")
     func coldEntities() throws {
         let table = BaselineFixtures.table([(0, 0, 5), (0, 1, 3), (1, 0, 4)], users: 3, items: 3)
         var model = BiasedMF(configuration: Self.small)

@@ -26,7 +26,7 @@ struct RefitModel: RatingModel {
     static let test = BaselineFixtures.table(
         [(0, 0, 4), (2, 0, 5), (0, 2, 1), (1, 2, 3), (2, 2, 2)], users: 3, items: 3)
 
-    @Test("the baseline policy scores cold ratings with μ + b_i, μ + b_u, μ")
+    @Test("the baseline policy scores cold ratings with r̄ + b_i, r̄ + b_u, r̄")
     func baselinePolicy() throws {
         let (p, report) = try Evaluator().predictions(
             FixedModel(value: 4.5), train: Self.train, test: Self.test)

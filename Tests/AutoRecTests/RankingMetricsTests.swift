@@ -72,14 +72,12 @@ import Testing
             users: 70, items: 25, density: 0.5, testShare: 0.3, rank: 2, seed: 9)
         var model = BaselinePredictor()
         try model.fit(data.train, validation: nil)
-        let saved = Parallelism.threads
-        defer { Parallelism.threads = saved }
-        Parallelism.threads = 1
-        let one = RankingMetrics.evaluate(
-            model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
-        Parallelism.threads = 2
-        let two = RankingMetrics.evaluate(
-            model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
+        let one = Parallelism.withThreads(1) {
+            RankingMetrics.evaluate(model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
+        }
+        let two = Parallelism.withThreads(2) {
+            RankingMetrics.evaluate(model, train: data.train, test: data.test, k: 5, relevanceThreshold: 3)
+        }
         #expect(one.users > 30 && one.users == two.users)
         #expect(abs(one.ndcg - two.ndcg) < 1e-12 && abs(one.map - two.map) < 1e-12)
         #expect(abs(one.precision - two.precision) < 1e-12 && abs(one.recall - two.recall) < 1e-12)

@@ -60,7 +60,8 @@ import Testing
         #expect(data.kind == .ratingFile)
         #expect(data.layout == layout)
         #expect(data.description == description)
-        #expect(try data.load().ratings.count >= 1)
+        let dataLines = text.split(whereSeparator: \.isNewline).count - (layout.hasHeader ? 1 : 0)
+        #expect(try data.load().ratings.count == dataLines)
     }
 
     @Test("a given format or layout overrides detection")

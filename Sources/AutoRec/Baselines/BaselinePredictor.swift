@@ -1,19 +1,19 @@
 import RecData
 
-/// Predicts r̂_ui = μ + b_u + b_i with regularised user and item biases.
+/// Predicts r̂_ui = r̄ + b_u + b_i with regularised user and item biases.
 ///
 /// The baseline estimate of Koren, "Factor in the neighbors: scalable and accurate collaborative
 /// filtering" (TKDD 2010), section 2.1. The biases minimise
 ///
 /// ```
-/// Σ_(u,i) (r_ui − μ − b_u − b_i)² + λ_u Σ_u b_u² + λ_i Σ_i b_i²
+/// Σ_(u,i) (r_ui − r̄ − b_u − b_i)² + λ_u Σ_u b_u² + λ_i Σ_i b_i²
 /// ```
 ///
 /// by alternating least squares (``Configuration/Method/als``, the default, as Surprise's
 /// `BaselineOnly`) or by stochastic gradient descent (``Configuration/Method/sgd``).
 ///
-/// A user or item with no training rating has bias 0, so a new user gets μ + b_i, a new item
-/// μ + b_u and a new pair μ. This is also the ``ColdStartPolicy/baseline`` fallback.
+/// A user or item with no training rating has bias 0, so a new user gets r̄ + b_i, a new item
+/// r̄ + b_u and a new pair r̄. This is also the ``ColdStartPolicy/baseline`` fallback.
 ///
 /// Surprise's 5-fold cross-validated RMSE with the defaults: 0.944 on MovieLens 100K, 0.909 on 1M.
 public struct BaselinePredictor: RatingModel, Sendable {
@@ -81,7 +81,7 @@ public struct BaselinePredictor: RatingModel, Sendable {
 
     /// The hyperparameters.
     public let configuration: Configuration
-    /// μ, the mean training rating.
+    /// r̄, the mean training rating.
     public private(set) var mean: Float = 0
     /// b_u for each user index of the training table (0 for a user with no rating).
     public private(set) var userBiases: [Float] = []
@@ -95,14 +95,14 @@ public struct BaselinePredictor: RatingModel, Sendable {
         self.configuration = configuration
     }
 
-    /// Fits μ, b_u and b_i on `train`.
+    /// Fits r̄, b_u and b_i on `train`.
     ///
     /// ALS, each epoch (Koren 2010, eq. 2 and 3, items first as Surprise does):
     /// ```
-    /// b_i ← Σ_{u∈U_i} (r_ui − μ − b_u) / (λ_i + |U_i|)
-    /// b_u ← Σ_{i∈I_u} (r_ui − μ − b_i) / (λ_u + |I_u|)
+    /// b_i ← Σ_{u∈U_i} (r_ui − r̄ − b_u) / (λ_i + |U_i|)
+    /// b_u ← Σ_{i∈I_u} (r_ui − r̄ − b_i) / (λ_u + |I_u|)
     /// ```
-    /// SGD, for each rating in table order: e = r_ui − (μ + b_u + b_i),
+    /// SGD, for each rating in table order: e = r_ui − (r̄ + b_u + b_i),
     /// b_u ← b_u + γ(e − λ b_u), b_i ← b_i + γ(e − λ b_i).
     /// Sums are accumulated in `Double`.
     ///
@@ -140,12 +140,12 @@ public struct BaselinePredictor: RatingModel, Sendable {
         itemBiases = bi.map { Float($0) }
     }
 
-    /// r̂_ui = μ + b_u + b_i, where an index outside the training table's maps has bias 0.
+    /// r̂_ui = r̄ + b_u + b_i, where an index outside the training table's maps has bias 0.
     public func predict(user: Int32, item: Int32) -> Float {
         mean + bias(userBiases, user) + bias(itemBiases, item)
     }
 
-    /// μ + b_u + b_i for every item in `0..<scores.count`.
+    /// r̄ + b_u + b_i for every item in `0..<scores.count`.
     public func scores(forUser user: Int32, into scores: inout [Float]) {
         let base = mean + bias(userBiases, user)
         for i in 0..<scores.count { scores[i] = base + bias(itemBiases, Int32(i)) }
@@ -172,8 +172,8 @@ public struct BaselinePredictor: RatingModel, Sendable {
         }
     }
 
-    /// Half an ALS sweep: b_x ← Σ (r − μ − b_y) / (λ + n_x) for every x, with the other side's
-    /// biases b_y fixed. `keys[k]` is x of rating k, `fixedKeys[k]` its y. An x without ratings
+    /// Half an ALS sweep: b_x ← Σ (r − r̄ − b_y) / (λ + |ratings of x|) for every x, with the other
+    /// side's biases b_y fixed. `keys[k]` is x of rating k, `fixedKeys[k]` its y. An x without ratings
     /// gets 0 (also when λ = 0, where the formula would be 0/0).
     private static func solve(
         _ biases: inout [Double], keys: UnsafeBufferPointer<Int32>, fixed: [Double],

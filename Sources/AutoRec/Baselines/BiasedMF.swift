@@ -3,7 +3,7 @@ import RecData
 import RecMath
 
 /// Biased matrix factorisation trained by stochastic gradient descent:
-/// r̂_ui = μ + b_u + b_i + q_iᵀ p_u.
+/// r̂_ui = r̄ + b_u + b_i + q_iᵀ p_u.
 ///
 /// The model of Koren, Bell and Volinsky, "Matrix factorization techniques for recommender
 /// systems" (IEEE Computer 2009), eq. 4, trained as Funk's SVD: for each training rating, in a
@@ -16,11 +16,11 @@ import RecMath
 /// ```
 ///
 /// (both factor updates use the old p_u and q_i). The defaults are Surprise's `SVD`: 100
-/// factors, 20 epochs, γ = 0.005, λ = 0.02, factors drawn from N(0, 0.1²), biases from 0.
+/// factors, 20 epochs, γ = 0.005, λ = 0.02, factors drawn from 𝒩(0, 0.1²), biases from 0.
 /// Surprise's 5-fold cross-validated RMSE with these: 0.934 on MovieLens 100K, 0.873 on 1M.
 ///
-/// A user with no training rating has no b_u and no p_u: the prediction is μ + b_i; likewise
-/// μ + b_u for a new item and μ for both (Surprise does the same).
+/// A user with no training rating has no b_u and no p_u: the prediction is r̄ + b_i; likewise
+/// r̄ + b_u for a new item and r̄ for both (Surprise does the same).
 public struct BiasedMF: RatingModel, Sendable {
     /// Hyperparameters of ``BiasedMF``.
     public struct Configuration: Codable, Sendable, Equatable {
@@ -36,7 +36,7 @@ public struct BiasedMF: RatingModel, Sendable {
         public var initialMean: Float
         /// Standard deviation of the initial factors; default 0.1.
         public var initialStandardDeviation: Float
-        /// Whether μ, b_u and b_i are used; `false` gives r̂_ui = q_iᵀ p_u, as Surprise's
+        /// Whether r̄, b_u and b_i are used; `false` gives r̂_ui = q_iᵀ p_u, as Surprise's
         /// `biased=False`; default `true`.
         public var biased: Bool
         /// Seed of the factor initialisation and of the per-epoch shuffles; default 0.
@@ -51,7 +51,7 @@ public struct BiasedMF: RatingModel, Sendable {
         ///   - regularization: λ (0.02).
         ///   - initialMean: Mean of the initial factors (0).
         ///   - initialStandardDeviation: Their standard deviation (0.1).
-        ///   - biased: Learn μ, b_u, b_i (true).
+        ///   - biased: Learn r̄, b_u, b_i (true).
         ///   - seed: Random seed (0).
         public init(
             factors: Int = 100, epochs: Int = 20, learningRate: Float = 0.005,
@@ -89,7 +89,7 @@ public struct BiasedMF: RatingModel, Sendable {
 
     /// The hyperparameters.
     public let configuration: Configuration
-    /// μ (0 when not ``Configuration/biased``).
+    /// r̄ (0 when not ``Configuration/biased``).
     public private(set) var mean: Float = 0
     /// b_u per user index.
     public private(set) var userBiases: [Float] = []
@@ -191,7 +191,7 @@ public struct BiasedMF: RatingModel, Sendable {
         knownItems = ki
     }
 
-    /// μ + b_u + b_i + q_iᵀ p_u, dropping the terms of a user or item with no training rating.
+    /// r̄ + b_u + b_i + q_iᵀ p_u, dropping the terms of a user or item with no training rating.
     public func predict(user: Int32, item: Int32) -> Float {
         let u = Int(user)
         let i = Int(item)

@@ -1,6 +1,6 @@
 import RecData
 
-/// Predicts the mean of the training ratings for every pair: r̂_ui = μ.
+/// Predicts the mean of the training ratings for every pair: r̂_ui = r̄.
 ///
 /// The floor every model must beat. On MovieLens 100K its RMSE is about 1.13, on 1M about 1.12.
 public struct GlobalMean: RatingModel, Sendable {
@@ -15,7 +15,7 @@ public struct GlobalMean: RatingModel, Sendable {
 
     /// The configuration (empty).
     public let configuration: Configuration
-    /// μ, the mean of the training ratings (0 before fitting).
+    /// r̄, the mean of the training ratings (0 before fitting).
     public private(set) var mean: Float = 0
 
     /// An unfitted model.
@@ -25,7 +25,7 @@ public struct GlobalMean: RatingModel, Sendable {
         self.configuration = configuration
     }
 
-    /// Sets μ to the mean of `train`'s ratings, accumulated in `Double`.
+    /// Sets r̄ to the mean of `train`'s ratings, accumulated in `Double`.
     ///
     /// - Parameters:
     ///   - train: The training ratings.
@@ -37,10 +37,10 @@ public struct GlobalMean: RatingModel, Sendable {
         mean = Float(train.globalMean)
     }
 
-    /// Returns μ for any pair.
+    /// Returns r̄ for any pair.
     public func predict(user: Int32, item: Int32) -> Float { mean }
 
-    /// Fills `scores` with μ.
+    /// Fills `scores` with r̄.
     public func scores(forUser user: Int32, into scores: inout [Float]) {
         for i in 0..<scores.count { scores[i] = mean }
     }

@@ -6,7 +6,7 @@
 /// JSON: `"baseline"`, `"exclude"` or `{"constant": 3}`.
 public enum ColdStartPolicy: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Predict with a ``BaselinePredictor`` fitted on the training part (its default, ALS):
-    /// μ + b_i for a new user, μ + b_u for a new item, μ when both are new. The default.
+    /// r̄ + b_i for a new user, r̄ + b_u for a new item, r̄ when both are new. The default.
     case baseline
     /// Predict this constant (the AutoRec authors' code uses 3).
     case constant(Float)

@@ -16,7 +16,7 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var test: RatingReport
     /// Metrics on the validation table, when there was one.
     public var validation: RatingReport?
-    /// Top-k metrics on the test table, when computed.
+    /// Top-K metrics on the test table, when computed.
     public var ranking: RankingMetrics?
     /// Wall-clock seconds of fitting and evaluating.
     public var seconds: Double

@@ -2,7 +2,7 @@ import RecData
 
 extension Evaluator {
     /// Fits `model` on `train`, evaluates it on `validation` (when given) and `test`, optionally
-    /// computes top-k metrics, and times the whole run.
+    /// computes top-K metrics, and times the whole run.
     ///
     /// The one call behind a `train`/`evaluate` command: its result is written with
     /// ``EvaluationReport/write(to:)``.
@@ -14,7 +14,7 @@ extension Evaluator {
     ///   - train: The training ratings.
     ///   - validation: Validation ratings, or `nil`.
     ///   - test: Test ratings.
-    ///   - rankingCutoff: k for ``RankingMetrics`` on the test set, or `nil` to skip ranking.
+    ///   - rankingCutoff: K for ``RankingMetrics`` on the test set, or `nil` to skip ranking.
     ///   - relevanceThreshold: Test ratings ≥ this are relevant for ranking (default 4).
     /// - Returns: The report; `seconds` covers fitting and all evaluation. When the model says it
     ///   ``RatingModel/trainedOnValidation`` (a refit), test scoring and ranking take

@@ -86,7 +86,7 @@ public struct Evaluator: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - model: A model fitted on `train`.
-    ///   - train: The training ratings (decide which users and items are known; give μ, b_u, b_i).
+    ///   - train: The training ratings (decide which users and items are known; give r̄, b_u, b_i).
     ///   - test: The ratings to score; shares `train`'s id maps.
     /// - Returns: One prediction per test rating (clipped when ``clip`` is on; NaN when excluded)
     ///   and the report.

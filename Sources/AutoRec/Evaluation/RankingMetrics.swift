@@ -3,39 +3,40 @@ import HeapModule
 import RecData
 import RecMath
 
-/// Top-k ranking quality, averaged over the users with at least one relevant test item.
+/// Top-K ranking quality, averaged over the users with at least one relevant test item.
 ///
 /// For each such user u, all items are scored, the items u rated in training are removed, and the
-/// k best remaining items form the list L_u (see ``TopK`` for the order of ties). With
+/// K best remaining items form the list L_u (see ``TopK`` for the order of ties). With
 /// R_u = the items of u's test ratings r_ui ≥ ``relevanceThreshold``, rel(p) = 1 when the item
-/// at position p (1-based) of L_u is in R_u, else 0, and m = min(k, |R_u|):
+/// at position p (1-based) of L_u is in R_u, else 0, and K_u = min(K, |R_u|):
 ///
 /// ```
-/// precision@k = (1/k) Σ_{p≤k} rel(p)
-/// recall@k    = (1/|R_u|) Σ_{p≤k} rel(p)
-/// DCG@k       = Σ_{p≤k} rel(p) / log2(p + 1)      IDCG@k = Σ_{p≤m} 1 / log2(p + 1)
-/// NDCG@k      = DCG@k / IDCG@k
-/// AP@k        = (1/m) Σ_{p≤k} rel(p) · precision@p       MAP@k = mean of AP@k
-/// hit@k       = 1 if Σ_{p≤k} rel(p) > 0, else 0
+/// precision@K = (1/K) Σ_{p≤K} rel(p)
+/// recall@K    = (1/|R_u|) Σ_{p≤K} rel(p)
+/// DCG@K       = Σ_{p≤K} rel(p) / log2(p + 1)      IDCG@K = Σ_{p≤K_u} 1 / log2(p + 1)
+/// NDCG@K      = DCG@K / IDCG@K
+/// AP@K        = (1/K_u) Σ_{p≤K} rel(p) · precision@p       MAP@K = mean of AP@K
+/// hit@K       = 1 if Σ_{p≤K} rel(p) > 0, else 0
 /// ```
 ///
 /// Each metric is the mean over users of the per-user value. Users whose test ratings are all
 /// below the threshold are counted in ``usersWithoutRelevant`` and left out of the means.
-/// Precision divides by k even when fewer than k items could be ranked.
+/// Precision divides by K even when fewer than K items could be ranked. K is the cut-off
+/// (``RankingMetrics/k`` in code and JSON); k alone is AutoRec's hidden size (<doc:Notation>).
 public struct RankingMetrics: Codable, Sendable, Equatable {
-    /// The cut-off k.
+    /// The cut-off K.
     public var k: Int
     /// A test rating at or above this value marks a relevant item (default 4 on a 1-5 scale).
     public var relevanceThreshold: Float
-    /// Mean precision@k.
+    /// Mean precision@K.
     public var precision: Double
-    /// Mean recall@k.
+    /// Mean recall@K.
     public var recall: Double
-    /// Mean NDCG@k (binary relevance, log2 discount).
+    /// Mean NDCG@K (binary relevance, log2 discount).
     public var ndcg: Double
-    /// MAP@k (AP normalised by min(k, |R_u|)).
+    /// MAP@K (AP normalised by K_u = min(K, |R_u|)).
     public var map: Double
-    /// Share of users with at least one relevant item in their top k.
+    /// Share of users with at least one relevant item in their top K.
     public var hitRate: Double
     /// Number of users averaged over (those with at least one relevant test item).
     public var users: Int
@@ -61,25 +62,25 @@ public struct RankingMetrics: Codable, Sendable, Equatable {
 
 /// One user's ranking metrics (the terms that ``RankingMetrics`` averages).
 public struct UserRankingMetrics: Sendable, Equatable {
-    /// precision@k.
+    /// precision@K.
     public var precision: Double
-    /// recall@k.
+    /// recall@K.
     public var recall: Double
-    /// NDCG@k.
+    /// NDCG@K.
     public var ndcg: Double
-    /// AP@k.
+    /// AP@K.
     public var averagePrecision: Double
-    /// 1 when a relevant item is in the top k, else 0.
+    /// 1 when a relevant item is in the top K, else 0.
     public var hit: Double
 
     /// The metrics of one ranked list, as defined on ``RankingMetrics``.
     ///
     /// - Parameters:
     ///   - ranked: Item indices, best first; only the first `k` are read.
-    ///   - k: The cut-off, at least 1.
+    ///   - k: The cut-off K, at least 1.
     ///   - relevantCount: |R_u|, at least 1.
     ///   - isRelevant: Whether an item is in R_u.
-    /// - Complexity: O(k).
+    /// - Complexity: O(K).
     public init(ranked: some Collection<Int32>, k: Int, relevantCount: Int, isRelevant: (Int32) -> Bool) {
         precondition(k >= 1 && relevantCount >= 1, "UserRankingMetrics: k \(k), relevant \(relevantCount)")
         var hits = 0
@@ -107,13 +108,13 @@ extension RankingMetrics {
     /// - Parameters:
     ///   - train: The training ratings; each user's training items are excluded from their list.
     ///   - test: The test ratings; those ≥ `relevanceThreshold` are the relevant items.
-    ///   - k: The cut-off (default 10).
+    ///   - k: The cut-off K (default 10).
     ///   - relevanceThreshold: Default 4, for a 1-5 scale (MovieLens); Liang et al. 2018 use the same.
     ///   - itemCount: Items to score, `0..<itemCount`; default: the larger of the two tables' item maps.
     ///   - score: Writes every item's score for a user into the buffer (count `itemCount`). It is
     ///     called from several threads at once (users in parallel) and must be safe for that.
     /// - Returns: The averaged metrics.
-    /// - Complexity: O(users × (cost of `score` + items × log k)) spread over `Parallelism.threads`;
+    /// - Complexity: O(users × (cost of `score` + items × log K)) spread over `Parallelism.threads`;
     ///   one partial sum per chunk, added in chunk order, so a thread count gives fixed numbers.
     public static func evaluate(
         train: RatingTable, test: RatingTable, k: Int = 10, relevanceThreshold: Float = 4,
@@ -184,10 +185,10 @@ extension RankingMetrics {
     ///   - model: A fitted model; read from several threads at once.
     ///   - train: Its training ratings (excluded from each user's list).
     ///   - test: The test ratings.
-    ///   - k: The cut-off (default 10).
+    ///   - k: The cut-off K (default 10).
     ///   - relevanceThreshold: Relevant when the test rating is ≥ this (default 4).
     /// - Returns: The averaged metrics (see ``RankingMetrics``).
-    /// - Complexity: O(users × items × (cost of one prediction + log k)).
+    /// - Complexity: O(users × items × (cost of one prediction + log K)).
     public static func evaluate<Model: RatingModel>(
         _ model: Model, train: RatingTable, test: RatingTable, k: Int = 10, relevanceThreshold: Float = 4
     ) -> RankingMetrics {

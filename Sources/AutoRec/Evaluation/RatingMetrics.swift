@@ -3,11 +3,11 @@ import RecData
 /// Accumulates the errors of rating predictions for RMSE and MAE, in `Double`.
 ///
 /// ```
-/// RMSE = sqrt( (1/n) Σ (r̂_ui − r_ui)² )      MAE = (1/n) Σ |r̂_ui − r_ui|
+/// RMSE = sqrt( (1/|T_s|) Σ (r̂_ui − r_ui)² )      MAE = (1/|T_s|) Σ |r̂_ui − r_ui|
 /// ```
-/// over the n scored test ratings, where r̂_ui is first clipped to the rating scale when a scale
-/// is given. Accumulators can be merged, so partial sums from parallel chunks combine exactly as
-/// a sequential pass in chunk order.
+/// over the scored test ratings T_s (see <doc:Metrics>), where r̂_ui is first clipped to the
+/// rating scale when a scale is given. Accumulators can be merged, so partial sums from parallel
+/// chunks combine exactly as a sequential pass in chunk order.
 public struct ErrorAccumulator: Sendable, Equatable {
     /// Σ (r̂ − r)².
     public private(set) var squaredError: Double = 0
@@ -60,28 +60,29 @@ public struct ErrorAccumulator: Sendable, Equatable {
 
 /// Rating-prediction metrics over parallel arrays of predictions and true ratings.
 public enum RatingMetrics {
-    /// Root mean squared error, sqrt((1/n) Σ (r̂ − r)²), accumulated in `Double`.
+    /// Root mean squared error, sqrt((1/|T_s|) Σ (r̂ − r)²) over the ratings given, accumulated in
+    /// `Double`.
     ///
     /// - Parameters:
     ///   - predictions: r̂ for each rating.
     ///   - ratings: The true r, same count.
     ///   - scale: When given, each prediction is clipped to the scale's range first.
     /// - Returns: The RMSE, or NaN for empty input.
-    /// - Complexity: O(n).
+    /// - Complexity: O(ratings.count).
     public static func rmse(predictions: [Float], ratings: [Float], clippingTo scale: RatingScale? = nil)
         -> Double
     {
         accumulate(predictions, ratings, scale).rmse
     }
 
-    /// Mean absolute error, (1/n) Σ |r̂ − r|, accumulated in `Double`.
+    /// Mean absolute error, (1/|T_s|) Σ |r̂ − r| over the ratings given, accumulated in `Double`.
     ///
     /// - Parameters:
     ///   - predictions: r̂ for each rating.
     ///   - ratings: The true r, same count.
     ///   - scale: When given, each prediction is clipped to the scale's range first.
     /// - Returns: The MAE, or NaN for empty input.
-    /// - Complexity: O(n).
+    /// - Complexity: O(ratings.count).
     public static func mae(predictions: [Float], ratings: [Float], clippingTo scale: RatingScale? = nil)
         -> Double
     {

@@ -8,8 +8,10 @@ import RecMath
 /// ```
 /// h(r) = f(W · g(V r + μ) + b)
 /// ```
-/// I-AutoRec encodes each *item's* vector of ratings over all users; U-AutoRec each *user's*
-/// vector over all items. Training minimises, over the training ratings only,
+/// with g, f the encoder and decoder activations, V, μ the encoder weight and bias, W, b the
+/// decoder's and k hidden units (symbols as in <doc:Notation>). I-AutoRec encodes each *item's*
+/// vector of ratings over all users; U-AutoRec each *user's* vector over all items. Training
+/// minimises, over the training ratings only,
 ///
 /// ```
 /// E = ½ Σ_{observed (u, i)} (r_ui − r̂_ui)²  +  (λ / 2) (‖W‖² + ‖V‖²)

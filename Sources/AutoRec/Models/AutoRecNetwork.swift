@@ -2,8 +2,8 @@ import RecMath
 
 /// The parameters of a one-hidden-layer AutoRec, in the order optimizers see them.
 ///
-/// With n inputs and k hidden units: `V` (n × k, row u = input u's encoder weights), `μ` (1 × k),
-/// `W` (n × k, row u = output u's decoder weights), `b` (1 × n). Keeping one row per input in both
+/// With d inputs and k hidden units: `V` (d × k, row u = input u's encoder weights), `μ` (1 × k),
+/// `W` (d × k, row u = output u's decoder weights), `b` (1 × d). Keeping one row per input in both
 /// weight matrices makes every per-rating operation touch one contiguous row of k floats.
 public struct AutoRecParameters: Sendable, Equatable {
     /// `[V, μ, W, b]`.
@@ -12,7 +12,7 @@ public struct AutoRecParameters: Sendable, Equatable {
     static let encoderWeight = 0, encoderBias = 1, decoderWeight = 2, decoderBias = 3
 
     /// Parameters for `inputs` inputs and `hidden` units drawn as in the AutoRec authors' code:
-    /// weights N(0, scale²), biases N(0, (scale/10)²).
+    /// weights 𝒩(0, scale²), biases 𝒩(0, (scale/10)²).
     public init(inputs: Int, hidden: Int, scale: Float, using rng: inout SplitMix64) {
         tensors = [
             Matrix(rows: inputs, cols: hidden, gaussianStandardDeviation: scale, using: &rng),

@@ -53,11 +53,11 @@ public enum SyntheticPreset: String, Sendable, Hashable, Codable, CaseIterable, 
 /// then mapped onto the ``scale``, rounded to its step and clipped:
 ///
 /// ```
-/// y_ui = μ + b_u + b_i + p_u · q_i + ε,   b_u ~ N(0, σ_u²), b_i ~ N(0, σ_i²),
-/// p_u, q_i ~ N(0, s² I_r) with r s⁴ = interactionVariance,   ε ~ N(0, noise²)
+/// y_ui = ȳ + b_u + b_i + p_u · q_i + ε,   b_u ~ 𝒩(0, σ_u²), b_i ~ 𝒩(0, σ_i²),
+/// p_u, q_i ~ 𝒩(0, s² I) in ℝ^rank with rank · s⁴ = interactionVariance,   ε ~ 𝒩(0, noise²)
 /// ```
 ///
-/// The defaults (μ = 3.45, σ_u = 0.4, σ_i = 0.45, interaction variance 0.35, noise 0.7) give a
+/// The defaults (ȳ = 3.45, σ_u = 0.4, σ_i = 0.45, interaction variance 0.35, noise 0.7) give a
 /// MovieLens-like histogram on 1-5 stars (mean about 3.54, since popular items are rated more and
 /// a little higher; mode 4; about 3% ones; MovieLens 1M: 3.58, 4, 5.6%) in which a
 /// bias-only predictor leaves about 0.35 of variance that a rank-``rank`` factorisation can learn.
@@ -86,7 +86,7 @@ public struct SyntheticConfiguration: Sendable, Hashable, Codable {
     public var minimumPerUser = 20
     /// The rating scale (default 1-5 stars).
     public var scale = SyntheticScale.stars
-    /// The global mean μ of the preferences, in stars (default 3.45; the ratings' mean comes out about 0.1 higher).
+    /// The global mean ȳ of the preferences, in stars (default 3.45; the ratings' mean comes out about 0.1 higher).
     public var globalMean = 3.45
     /// Standard deviation σ_u of the user biases, in stars (default 0.4).
     public var userBiasDeviation = 0.4

@@ -183,7 +183,7 @@ private struct Generator {
         }
     }
 
-    /// `y = μ + b_u + b_i + p_u · q_i + ε` for every row, mapped onto the scale.
+    /// `y = ȳ + b_u + b_i + p_u · q_i + ε` for every row, mapped onto the scale.
     mutating func drawRatings(users: [Int32], items: [Int32], itemBias: [Double]) -> [Float] {
         let r = config.rank
         // Component deviation s with r s⁴ equal to the interaction variance.

@@ -25,7 +25,7 @@ extension Kernels {
         }
     }
 
-    /// One heavy-ball momentum SGD step: `u ← μ u + g;  p ← p − lr · u`.
+    /// One heavy-ball momentum SGD step: `u ← momentum · u + g;  p ← p − lr · u`.
     @inlinable
     public static func momentumStep(
         _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ u: UnsafeMutablePointer<Float>, _ n: Int,

@@ -21,7 +21,7 @@ struct RuntimeOptions: ParsableArguments {
 
     /// Applies the thread count and the log level.
     func apply() {
-        Parallelism.threads = threads ?? 0
+        Parallelism.defaultThreads = threads ?? 0
         Console.quiet = quiet
     }
 }
