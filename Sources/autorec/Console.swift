@@ -1,10 +1,22 @@
 import AutoRec
 import Foundation
+import Logging
 import RecData
 
 /// Where the tool's text goes: results to stdout, progress and logs to stderr.
 enum Console {
+    /// `--quiet`: log only warnings and errors, draw no progress.
     nonisolated(unsafe) static var quiet = false
+    /// `--verbose`: log debug lines too (per-epoch figures of the baselines, for example).
+    nonisolated(unsafe) static var verbose = false
+
+    /// The tool's logger: plain lines on standard error, at the level `--quiet` and `--verbose` set.
+    /// Libraries that take a `Logger` get this one.
+    static var logger: Logger {
+        var logger = Logger(label: "autorec") { _ in StandardErrorLogHandler() }
+        logger.logLevel = quiet ? .warning : verbose ? .debug : .info
+        return logger
+    }
 
     /// Whether stderr is a terminal (progress bars only then).
     static let stderrIsTerminal = isatty(2) != 0
@@ -14,9 +26,26 @@ enum Console {
     }
 }
 
-/// A log line on stderr, unless --quiet.
+/// An information line on stderr through ``Console/logger`` (silenced by --quiet).
 func log(_ text: String) {
-    if !Console.quiet { Console.error(text) }
+    Console.logger.info("\(text)")
+}
+
+/// A swift-log handler that writes each message as one plain line on standard error, prefixed
+/// with its level when that is not `info` (`warning: ...`), as compilers print diagnostics.
+struct StandardErrorLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let prefix = event.level == .info ? "" : "\(event.level): "
+        Console.error(prefix + event.message.description)
+    }
 }
 
 /// Prints an encodable value as pretty JSON on stdout.

@@ -41,13 +41,13 @@ extension CLI {
                 ),
                 (
                     ["train", "--data", "x", "--fill", "banana"],
-                    "--fill takes zero, user-mean, item-mean or a number, got 'banana'"
+                    "The value 'banana' is invalid for '--fill <fill>'"
                 ),
-                (["train", "--data", "x", "--schedule", "exp:fast"], "--schedule takes constant"),
+                (["train", "--data", "x", "--schedule", "exp:fast"], "The value 'exp:fast' is invalid for '--schedule <schedule>'"),
                 (["train", "--data", "x", "--hidden-units", "0"], "hidden units must be at least 1, got 0"),
                 (
                     ["baseline", "--data", "x", "--cold-start", "maybe"],
-                    "--cold-start takes baseline, exclude or a number"
+                    "The value 'maybe' is invalid for '--cold-start <policy>'"
                 ),
                 (
                     ["baseline", "--data", "x", "--split", "kfold", "--folds", "1"],

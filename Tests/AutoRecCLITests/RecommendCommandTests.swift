@@ -119,5 +119,23 @@ extension CLI {
                 message(for: $0).hasPrefix("\(ratings):2: ")
             }
         }
+
+        @Test("fold-in names the ids it ignored on stderr and refuses a rating outside the model's scale")
+        func foldInChecks() async throws {
+            let folder = try TemporaryFolder()
+            let model = try await Fixture.trainedModel(in: folder, "--model", "u-autorec")
+            let ratings = try folder.write("1\t5\n999\t4\n", to: "mine.tsv")
+            let r = try Executable.run("recommend", "--model", model, "--ratings", ratings, "--count", "3")
+            try #require(r.status == 0, "\(r.standardError)")
+            #expect(r.standardError.contains("warning: ignored 1 item id the model does not know: 999"))
+            let bad = try folder.write("1\t5\n3\t10\n", to: "bad.tsv")
+            await #expect { try await autorec("recommend", "--model", model, "--ratings", bad) } throws: {
+                message(for: $0).contains("the rating 10.0 of 3 is outside the model's rating scale")
+            }
+            let unknown = try folder.write("998\t5\n999\t4\n", to: "unknown.tsv")
+            await #expect { try await autorec("recommend", "--model", model, "--ratings", unknown) } throws: {
+                message(for: $0).hasPrefix("none of the 2 rated items is known to the model (998, 999)")
+            }
+        }
     }
 }

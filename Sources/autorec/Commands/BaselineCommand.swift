@@ -64,7 +64,7 @@ struct BaselineCommand: AsyncParsableCommand {
                 let c = BiasedMF.Configuration(factors: factors, epochs: epochs ?? 20, learningRate: learningRate,
                                                regularization: regularization, seed: runtime.seed &+ UInt64(f))
                 try c.validate()
-                var m = BiasedMF(configuration: c)
+                var m = BiasedMF(configuration: c, logger: Console.logger)
                 r = try evaluator.fitAndEvaluate(&m, name: "BiasedMF", configuration: c, train: p.train,
                                                  validation: p.validation, test: p.test,
                                                  rankingCutoff: evaluation.rankingK,

@@ -81,8 +81,8 @@ struct RecommendCommand: AsyncParsableCommand {
     /// Says on stderr which fold-in ids the model does not know (they took no part).
     func warnUnknown(_ ids: [String], kind: String) {
         guard !ids.isEmpty else { return }
-        log("warning: ignored \(ids.count) \(kind) id\(ids.count == 1 ? "" : "s") the model does not know: "
-            + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : ""))
+        let shown = ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ..." : "")
+        Console.logger.warning("ignored \(ids.count) \(kind) id\(ids.count == 1 ? "" : "s") the model does not know: \(shown)")
     }
 
     /// Item titles from --items or the folder the model was trained on, aligned with the model's items.

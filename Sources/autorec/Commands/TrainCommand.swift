@@ -69,7 +69,7 @@ struct TrainCommand: AsyncParsableCommand {
         model.checkpointEvery = checkpoint == nil ? 0 : checkpointEvery
         model.resumePath = resume
         if let r = resume { log("resuming from \(r)") }
-        let progress = ProgressLine(enabled: !runtime.quiet)
+        let progress = TrainingProgress()
         model.onBatch = { b, n in progress.batch(b, of: n) }
         model.onEpoch = { r in progress.epoch(r) }
         let stop = InterruptHandler.install()

@@ -12,8 +12,11 @@ struct RuntimeOptions: ParsableArguments {
     @Flag(help: "Print results as JSON instead of a table.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Print no progress or log lines on stderr.")
+    @Flag(name: .shortAndLong, help: "Print no progress or log lines on stderr (warnings still show).")
     var quiet = false
+
+    @Flag(help: "Also log debug lines (per-epoch figures of the baselines).")
+    var verbose = false
 
     func validate() throws {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
@@ -23,5 +26,6 @@ struct RuntimeOptions: ParsableArguments {
     func apply() {
         Parallelism.defaultThreads = threads ?? 0
         Console.quiet = quiet
+        Console.verbose = verbose
     }
 }
