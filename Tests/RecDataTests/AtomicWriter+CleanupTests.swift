@@ -14,10 +14,13 @@ import Testing
         let folder = TestFiles.folder()
         let dead = deadProcessID(), me = String(getpid())
         let names = [
-            "state.ckpt.tmp-\(dead)-1a2b3c4d", "state.ckpt.tmp-\(me)-1a2b3c4d", "state.ckpt.old-\(dead)-abcdef",
+            "state.ckpt.tmp-\(dead)-1a2b3c4d", "state.ckpt.tmp-\(me)-1a2b3c4d",
+            "state.ckpt.old-\(dead)-abcdef",
             "state.ckpt.tmp-notes.txt", "other.ckpt.tmp-\(dead)-1a2b3c4d", ".state.ckpt.\(dead).tmp",
         ]
-        for name in names { FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data("x".utf8)) }
+        for name in names {
+            FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data("x".utf8))
+        }
         try AtomicWriter.write(Data("new".utf8), to: folder + "/state.ckpt")
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
@@ -43,7 +46,10 @@ import Testing
             [.modificationDate: Date(timeIntervalSinceNow: -2 * AtomicWriter.legacyLeftoverAge)],
             ofItemAtPath: folder + "/r.json.tmp-Ab12Cd")
         try AtomicWriter.write(Data("new".utf8), to: folder + "/r.json")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["r.json", "r.json.tmp-0badf00d"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [
+                "r.json", "r.json.tmp-0badf00d",
+            ])
     }
 
     @Test("the temporary name carries this process's id", arguments: ["tmp", "old"])

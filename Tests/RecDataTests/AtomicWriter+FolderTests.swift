@@ -57,7 +57,9 @@ import Testing
             ("notes.txt", "it exists and is not a folder; refusing to replace it"),
         ] {
             let error = FileWriteError(path: "\(root)/\(path)", reason: reason)
-            #expect(throws: error) { try AtomicWriter.checkWritableFolder("\(root)/\(path)", kind: Self.kind) }
+            #expect(throws: error) {
+                try AtomicWriter.checkWritableFolder("\(root)/\(path)", kind: Self.kind)
+            }
             #expect(throws: error) {
                 try AtomicWriter.writeFolder(at: "\(root)/\(path)", kind: Self.kind) { _ in }
             }
@@ -80,7 +82,9 @@ import Testing
             try AtomicWriter.checkWritableFile(root)
         }
         try AtomicWriter.checkWritableFolder(root + "/a/b/c", kind: Self.kind, creatingParents: true)
-        #expect(throws: FileWriteError.self) { try AtomicWriter.checkWritableFolder(root + "/a/b/c", kind: Self.kind) }
+        #expect(throws: FileWriteError.self) {
+            try AtomicWriter.checkWritableFolder(root + "/a/b/c", kind: Self.kind)
+        }
         FileManager.default.createFile(atPath: root + "/file", contents: nil)
         #expect(throws: FileWriteError(path: root + "/file/x", reason: "a folder on the path is a file")) {
             try AtomicWriter.checkWritableFile(root + "/file/x")

@@ -34,14 +34,16 @@ func fileType(_ path: String) -> mode_t? {
         try FileManager.default.createDirectory(atPath: folder + "/real", withIntermediateDirectories: false)
         try Data("old".utf8).write(to: URL(fileURLWithPath: folder + "/real/report.json"))
         // A relative link, resolved against the link's own folder.
-        try FileManager.default.createSymbolicLink(atPath: folder + "/link.json", withDestinationPath: "real/report.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/link.json", withDestinationPath: "real/report.json")
         try AtomicWriter.write(Self.content, to: folder + "/link.json")
         #expect(fileType(folder + "/link.json") == S_IFLNK)
         #expect(FileManager.default.contents(atPath: folder + "/real/report.json") == Self.content)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/real") == ["report.json"])
 
         // A dangling link creates its target.
-        try FileManager.default.createSymbolicLink(atPath: folder + "/new.json", withDestinationPath: "real/new.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/new.json", withDestinationPath: "real/new.json")
         try AtomicWriter.write(Self.content, to: folder + "/new.json")
         #expect(fileType(folder + "/new.json") == S_IFLNK)
         #expect(FileManager.default.contents(atPath: folder + "/real/new.json") == Self.content)
@@ -82,7 +84,8 @@ func fileType(_ path: String) -> mode_t? {
     func folderRefused() throws {
         let folder = TestFiles.folder()
         try FileManager.default.createDirectory(atPath: folder + "/out", withIntermediateDirectories: false)
-        #expect(throws: FileWriteError(path: folder + "/out", reason: "it is a folder; expected a file name")) {
+        #expect(throws: FileWriteError(path: folder + "/out", reason: "it is a folder; expected a file name"))
+        {
             try AtomicWriter.write(Self.content, to: folder + "/out")
         }
         #expect(fileType(folder + "/out") == S_IFDIR)

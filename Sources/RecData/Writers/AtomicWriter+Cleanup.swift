@@ -46,7 +46,8 @@ extension AtomicWriter {
             case nil: continue
             case let .process(pid): if isRunning(pid) { continue }
             case .legacy:
-                let changed = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+                let changed =
+                    (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
                 guard let changed, now.timeIntervalSince(changed) > legacyLeftoverAge else { continue }
             }
             try? FileManager.default.removeItem(atPath: path)
@@ -68,7 +69,9 @@ extension AtomicWriter {
         for tag in kinds where entry.hasPrefix("\(name).\(tag)-") {
             let rest = entry.dropFirst(name.count + tag.count + 2)
             let fields = rest.split(separator: "-", omittingEmptySubsequences: false)
-            if fields.count == 2, isDigits(fields[0]), isAlphanumeric(fields[1]) { return .process(String(fields[0])) }
+            if fields.count == 2, isDigits(fields[0]), isAlphanumeric(fields[1]) {
+                return .process(String(fields[0]))
+            }
             // mkstemp's six characters, or eight hex digits.
             if fields.count == 1, isAlphanumeric(fields[0]),
                 fields[0].count == 6 || (fields[0].count == 8 && fields[0].allSatisfy(\.isHexDigit))

@@ -72,11 +72,14 @@ extension AtomicWriter {
         var aside: String?
         if target.kind == .directory {
             do {
-                aside = try createUnique(for: resolved, tag: asideTag, path: path) { rename(resolved, $0) == 0 ? 0 : -1 }
-                    .path
+                aside = try createUnique(for: resolved, tag: asideTag, path: path) {
+                    rename(resolved, $0) == 0 ? 0 : -1
+                }
+                .path
             } catch {
                 try? FileManager.default.removeItem(atPath: temp)
-                throw wrap(FileWriteError(path: path, reason: "cannot move the old folder aside: \(error.reason)"))
+                throw wrap(
+                    FileWriteError(path: path, reason: "cannot move the old folder aside: \(error.reason)"))
             }
         }
         guard rename(temp, resolved) == 0 else {
@@ -117,7 +120,9 @@ extension AtomicWriter {
         switch target.kind {
         case .directory: throw FileWriteError(path: path, reason: "it is a folder; expected a file name")
         case .stream:
-            guard access(target.resolved, W_OK) == 0 else { throw FileWriteError(path: path, reason: errnoText()) }
+            guard access(target.resolved, W_OK) == 0 else {
+                throw FileWriteError(path: path, reason: errnoText())
+            }
         case .absent, .regular:
             try checkFolderWritable(parent(of: target.resolved), path: path, creatingMissing: false)
         }
@@ -161,7 +166,8 @@ extension AtomicWriter {
             guard entries.isEmpty || kind.matches(entries) else {
                 throw FileWriteError(
                     path: path,
-                    reason: "the folder exists and \(kind.mismatch); refusing to replace it (choose a new path)")
+                    reason:
+                        "the folder exists and \(kind.mismatch); refusing to replace it (choose a new path)")
             }
         }
     }
@@ -179,7 +185,8 @@ extension AtomicWriter {
                     throw FileWriteError(path: path, reason: "\(current) is not a folder")
                 }
                 guard access(current, W_OK | X_OK) == 0 else {
-                    throw FileWriteError(path: path, reason: "the folder \(current) is not writable (\(errnoText()))")
+                    throw FileWriteError(
+                        path: path, reason: "the folder \(current) is not writable (\(errnoText()))")
                 }
                 return
             }
@@ -188,7 +195,8 @@ extension AtomicWriter {
             }
             guard creatingMissing, current != "/", current != "." else {
                 throw FileWriteError(
-                    path: path, reason: "the folder \(current) does not exist (create it first, or fix the path)")
+                    path: path,
+                    reason: "the folder \(current) does not exist (create it first, or fix the path)")
             }
             current = parent(of: current)
         }
@@ -196,8 +204,11 @@ extension AtomicWriter {
 
     /// `mkdir -p folder`.
     private static func createFolders(_ folder: String, path: String) throws(FileWriteError) {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw FileWriteError(path: path, reason: "cannot create the folder \(folder): \(error.localizedDescription)")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileWriteError(
+                path: path, reason: "cannot create the folder \(folder): \(error.localizedDescription)")
         }
     }
 }

@@ -127,7 +127,9 @@ public enum AtomicWriter {
     /// Writes all of `bytes` to `fd`, looping over partial and interrupted writes.
     ///
     /// - Throws: ``FileWriteError`` naming `path` with the system's reason.
-    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(FileWriteError) {
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String)
+        throws(FileWriteError)
+    {
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
@@ -176,8 +178,10 @@ public enum AtomicWriter {
     /// - Throws: ``FileWriteError`` naming `target`.
     public static func makeTemporaryFolder(for target: String) throws(FileWriteError) -> String {
         removeStaleTemporaries(of: target, kinds: [temporaryTag])
-        return try createUnique(for: target, tag: temporaryTag, path: target) { mkdir($0, 0o755) == 0 ? 0 : -1 }
-            .path
+        return try createUnique(for: target, tag: temporaryTag, path: target) {
+            mkdir($0, 0o755) == 0 ? 0 : -1
+        }
+        .path
     }
 
     /// Renames `source` to `destination` (same file system), failing if that cannot be done.
@@ -207,7 +211,9 @@ public enum AtomicWriter {
             let name = "\(target).\(tag)-\(pid)-\(suffix)"
             let fd = make(name)
             if fd >= 0 { return (name, fd) }
-            if errno != EEXIST { throw FileWriteError(path: path, reason: "cannot create \(name): \(errnoText())") }
+            if errno != EEXIST {
+                throw FileWriteError(path: path, reason: "cannot create \(name): \(errnoText())")
+            }
         }
         throw FileWriteError(path: path, reason: "cannot find a free temporary name beside it")
     }
@@ -281,14 +287,18 @@ public enum AtomicWriter {
         private static func follow(_ link: String, path: String) throws(FileWriteError) -> String {
             var buffer = [UInt8](repeating: 0, count: 4096)
             let n = buffer.withUnsafeMutableBufferPointer { b in
-                readlink(link, UnsafeMutableRawPointer(b.baseAddress.unsafelyUnwrapped)
-                    .assumingMemoryBound(to: CChar.self), b.count)
+                readlink(
+                    link,
+                    UnsafeMutableRawPointer(b.baseAddress.unsafelyUnwrapped)
+                        .assumingMemoryBound(to: CChar.self), b.count)
             }
             guard n > 0 else {
-                throw FileWriteError(path: path, reason: "cannot read the symbolic link \(link): \(errnoText())")
+                throw FileWriteError(
+                    path: path, reason: "cannot read the symbolic link \(link): \(errnoText())")
             }
             let destination = String(decoding: buffer[0..<n], as: UTF8.self)
-            return destination.hasPrefix("/") ? destination : "\(AtomicWriter.parent(of: link))/\(destination)"
+            return destination.hasPrefix("/")
+                ? destination : "\(AtomicWriter.parent(of: link))/\(destination)"
         }
     }
 }
