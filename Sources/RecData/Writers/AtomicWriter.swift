@@ -253,7 +253,9 @@ public enum AtomicWriter {
         /// - Throws: ``FileWriteError`` for a link loop or chain that is too long, an unreadable
         ///   link, a socket or block device, or a path whose status cannot be read.
         init(_ path: String) throws(FileWriteError) {
+            // `out/` names the folder `out`: temporaries go beside it, not inside.
             var current = path
+            while current.count > 1 && current.hasSuffix("/") { current.removeLast() }
             for _ in 0...40 {
                 var info = stat()
                 guard lstat(current, &info) == 0 else {
