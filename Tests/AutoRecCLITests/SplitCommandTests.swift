@@ -46,5 +46,33 @@ extension CLI {
             }
             #expect(tests.count == 300 && Set(tests).count == 300)
         }
+
+        @Test("splitting again into the same folder replaces it whole: no part of the earlier split stays")
+        func replacesEarlierSplit() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let out = folder.file("parts")
+            try await autorec("split", "--data", data, "--out", out, "--validation-fraction", "0.2", "--quiet")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+                    == ["test.tsv", "train.tsv", "validation.tsv"])
+            try await autorec("split", "--data", data, "--out", out, "--seed", "9", "--quiet")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["test.tsv", "train.tsv"])
+            try await autorec("split", "--data", data, "--out", out, "--split", "kfold", "--folds", "2", "--quiet")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["fold-1", "fold-2"])
+            #expect(try folder.contents() == ["ml", "parts"])
+        }
+
+        @Test("a folder that does not hold a split is never replaced")
+        func refusesOtherFolder() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            await #expect {
+                try await autorec("split", "--data", data, "--out", data, "--quiet")
+            } throws: { error in
+                message(for: error) == "\(data): cannot write: the folder exists and holds no train, validation or "
+                    + "test part or fold-N folder of an earlier split; refusing to replace it (choose a new path)"
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: data).sorted() == ["u.data", "u.item"])
+        }
     }
 }

@@ -56,6 +56,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("an --out that is a file is refused before any rating is generated")
+    func outIsAFile() async throws {
+        let folder = try TemporaryFolder()
+        let out = try folder.write("notes", to: "notes.txt")
+        await #expect {
+            try await Self.run(["synth", "--preset", "ml-100k", "--out", out])
+        } throws: { error in
+            message(for: error) == "\(out): cannot write: it exists and is not a folder"
+        }
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "notes")
+    }
+
     @Test("the options override the preset")
     func configuration() throws {
         let command = try #require(

@@ -67,18 +67,30 @@ extension CLI {
             #expect(c != a)
         }
 
-        @Test("a --report that cannot be written fails the run, but only after the model is saved")
-        func unwritableReport() async throws {
+        @Test(
+            "an output path that cannot be written fails the run before the first epoch",
+            arguments: [
+                ["--save", "missing/model"], ["--report", "missing/train.json"], ["--checkpoint", "missing/x.ckpt"],
+                ["--save", "data/u.data"], ["--report", "data"],
+            ])
+        func unwritableOutput(option: [String]) async throws {
             let folder = try TemporaryFolder()
-            let data = try Fixture.movieLens100K(in: folder)
-            let dir = folder.file("model"), report = folder.file("missing/train.json")
-            await #expect(throws: ReportFileError.self) {
-                try await autorec(
-                    "train", "--data", data, "--hidden-units", "4", "--epochs", "2", "--save", dir,
-                    "--report",
-                    report, "--quiet")
+            let data = try Fixture.movieLens100K(in: folder, name: "data")
+            let path = folder.file(option[1])
+            // A checkpoint written every epoch shows whether training started.
+            let probe = folder.file("probe.ckpt")
+            var arguments = [
+                "train", "--data", data, "--hidden-units", "4", "--epochs", "2", "--quiet",
+                option[0], path,
+            ]
+            if option[0] != "--checkpoint" { arguments += ["--checkpoint", probe, "--checkpoint-every", "1"] }
+            await #expect {
+                try await autorec(arguments)
+            } throws: { error in
+                message(for: error).hasPrefix("\(path): cannot write: ")
             }
-            #expect(FileManager.default.fileExists(atPath: dir + "/weights.safetensors"))
+            #expect(!FileManager.default.fileExists(atPath: probe))
+            #expect(try folder.contents() == ["data"])
         }
 
         @Test("train refuses --split kfold")

@@ -46,15 +46,22 @@ import Testing
         #expect(try EvaluationReport(jsonData: nan).test.rmse.isNaN)
     }
 
-    @Test("writing into a missing folder throws ReportFileError naming the file")
+    @Test("writing into a missing folder throws the shared FileWriteError naming the file")
     func missingFolder() throws {
         let url = URL(fileURLWithPath: "/nonexistent-autorec-folder/report.json")
         #expect {
             try Self.report().write(to: url)
         } throws: { error in
-            (error as? ReportFileError)?.description.hasPrefix("/nonexistent-autorec-folder/report.json: ")
+            (error as? FileWriteError)?.description.hasPrefix("/nonexistent-autorec-folder/report.json: cannot write: ")
                 == true
         }
+    }
+
+    @Test("a report written to /dev/null leaves it a character device")
+    func devNull() throws {
+        try Self.report().write(to: URL(fileURLWithPath: "/dev/null"))
+        var info = stat()
+        #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
     }
 }
 

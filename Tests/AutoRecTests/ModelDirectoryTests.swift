@@ -1,5 +1,6 @@
 import AutoRec
 import Foundation
+import RecData
 import RecTestSupport
 import Testing
 
@@ -87,6 +88,21 @@ import Testing
         #expect(try folder.contents() == ["model"])
     }
 
+    @Test("a save removes the folders killed saves left (a dead process's), never a live one's")
+    func staleLeftovers() throws {
+        let folder = try TemporaryFolder()
+        let dir = ModelDirectory(folder.file("model"))
+        let dead = deadProcessID()
+        let live = "model.tmp-\(getpid())-0badf00d"
+        for name in ["model.tmp-\(dead)-0badf00d", "model.old-\(dead)-0badf00d", live] {
+            try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: false)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: folder.file("\(name)/\(ModelDirectory.modelFileName)")))
+        }
+        try dir.save(weights: Self.weights(1), model: Self.description)
+        #expect(try folder.contents() == ["model", live])
+        #expect(try dir.loadWeights() == Self.weights(1))
+    }
+
     /// A value whose encoding always fails, as a model with a NaN would.
     struct Unencodable: Encodable {
         func encode(to encoder: any Encoder) throws {
@@ -142,15 +158,14 @@ import Testing
         }
         #expect(
             error?.description
-                == "\(photos.path): not a model directory: the folder exists and holds neither "
+                == "\(photos.path): cannot write: the folder exists and holds neither "
                 + "model.json nor weights.safetensors; refusing to replace it (choose a new path)")
+        #expect(throws: try #require(error)) { try photos.checkWritable() }
         let notes = ModelDirectory(folder.file("notes.txt"))
-        #expect(
-            throws: ModelFileError.notAModelDirectory(
-                path: notes.path, reason: "it exists and is not a folder; refusing to replace it")
-        ) {
-            try notes.save(weights: Self.weights(1), model: Self.description)
-        }
+        let refusal = ModelFileError.cannotWrite(
+            FileWriteError(path: notes.path, reason: "it exists and is not a folder; refusing to replace it"))
+        #expect(throws: refusal) { try notes.save(weights: Self.weights(1), model: Self.description) }
+        #expect(throws: refusal) { try notes.checkWritable() }
         #expect(try folder.contents() == ["notes.txt", "photos"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: photos.path) == ["cat.jpg"])
     }

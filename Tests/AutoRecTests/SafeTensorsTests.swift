@@ -165,8 +165,21 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.file("no/such/folder/w.safetensors")
         let error = #expect(throws: ModelFileError.self) { try Self.sample().write(to: path) }
-        #expect(error?.description.hasPrefix("\(path): cannot create \(path).tmp-") == true)
+        #expect(error?.description.hasPrefix("\(path): cannot write: cannot create \(path).tmp-\(getpid())-") == true)
         #expect(error?.description.hasSuffix(": No such file or directory") == true)
+    }
+
+    @Test("a write removes the checkpoint temporaries of dead processes, never a live one's")
+    func staleTemporaries() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("run.ckpt")
+        let dead = deadProcessID()
+        let live = "run.ckpt.tmp-\(getpid())-0badf00d"
+        for name in ["run.ckpt.tmp-\(dead)-0badf00d", live] {
+            FileManager.default.createFile(atPath: folder.file(name), contents: Data(count: 1000))
+        }
+        try Self.sample().write(to: path)
+        #expect(try folder.contents() == ["run.ckpt", live])
     }
 
     // MARK: - Corrupt files

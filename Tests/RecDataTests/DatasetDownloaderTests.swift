@@ -60,6 +60,20 @@ import Testing
         }
     }
 
+    @Test("a download removes what killed downloads of the same archive left behind")
+    func staleLeftovers() async throws {
+        try await Self.withServer(reply: { .init(body: $0) }) { downloader, _, md5 in
+            let data = downloader.dataDirectory.path
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            let dead = deadProcessID()
+            FileManager.default.createFile(atPath: "\(data)/.ml-test.zip.tmp-\(dead)-0badf00d", contents: Data(count: 99))
+            try FileManager.default.createDirectory(
+                atPath: "\(data)/.ml-test.unpack.tmp-\(dead)-0badf00d", withIntermediateDirectories: false)
+            _ = try await downloader.install(Self.entry(md5: md5))
+            #expect(Self.contents(downloader.dataDirectory) == ["ml-test"])
+        }
+    }
+
     @Test("without a published checksum the download is installed unchecked and says so")
     func noChecksum() async throws {
         try await Self.withServer(reply: { .init(body: $0) }) { downloader, _, _ in

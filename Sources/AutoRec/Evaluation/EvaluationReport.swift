@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 
 /// The result of training and evaluating one model, as written to `--json` and report files.
 ///
@@ -57,31 +58,12 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         self = try ReportJSON.decoder().decode(EvaluationReport.self, from: data)
     }
 
-    /// Writes ``jsonData()`` to `url` atomically: a temporary file in the same folder, then a rename.
+    /// Writes ``jsonData()`` to `url` atomically through RecData's ``AtomicWriter``.
     ///
     /// - Parameter url: The file to create or replace.
-    /// - Throws: ``ReportFileError`` naming the file and the system's reason.
+    /// - Throws: ``FileWriteError`` naming the file and the system's reason.
     public func write(to url: URL) throws {
         try ReportJSON.writeAtomically(try jsonData(), to: url)
-    }
-}
-
-/// A report file could not be written.
-public struct ReportFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file we tried to write.
-    public var path: String
-    /// The system's reason.
-    public var reason: String
-
-    /// Creates the error.
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    /// `out/report.json: cannot write: No such file or directory (help: create the folder first)`.
-    public var description: String {
-        "\(path): cannot write: \(reason) (help: check that the folder exists and is writable)"
     }
 }
 
@@ -104,23 +86,12 @@ public enum ReportJSON {
         return d
     }
 
-    /// Writes `data` to `url` through a temporary file in the same folder and a rename.
+    /// Writes `data` to `url` through RecData's ``AtomicWriter``: a temporary file in the same
+    /// folder and a rename (a device or FIFO is written in place, a symbolic link followed).
     ///
-    /// - Throws: ``ReportFileError`` naming the file and the system's reason.
-    public static func writeAtomically(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(
-            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        do {
-            try data.write(to: temp)
-        } catch {
-            throw ReportFileError(path: url.path, reason: (error as NSError).localizedDescription)
-        }
-        if rename(temp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temp)
-            throw ReportFileError(path: url.path, reason: reason)
-        }
+    /// - Throws: ``FileWriteError`` naming the file and the system's reason.
+    public static func writeAtomically(_ data: Data, to url: URL) throws(FileWriteError) {
+        try AtomicWriter.write(data, to: url.path)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 
 /// A saved model: a folder holding `weights.safetensors`, `model.json` and optionally `report.json`.
 ///
@@ -9,9 +10,10 @@ import Foundation
 ///   report.json           optional: how the model was trained and how it scored
 /// ```
 ///
-/// Saving is atomic at the folder level: every file is written into a fresh `DIR.tmp-XXXXXXXX`
-/// beside the target and flushed; then an existing `DIR` is renamed aside to `DIR.old-XXXXXXXX`,
-/// the new folder renamed in, and the old one deleted. A crash or error at any point leaves either
+/// Saving is atomic at the folder level (RecData's ``AtomicWriter/writeFolder(at:kind:creatingParents:wrappingErrors:_:)``):
+/// every file is written into a fresh `DIR.tmp-PID-XXXXXXXX` beside the target and flushed; then an
+/// existing `DIR` is renamed aside to `DIR.old-PID-XXXXXXXX`, the new folder renamed in, and the
+/// old one deleted; leftovers of killed saves to `DIR` are removed. A crash or error at any point leaves either
 /// the old complete folder or the new complete folder at `DIR` (or, between the two renames, no
 /// `DIR` and the old folder intact under its `.old-` name, which ``loadWeights()`` and friends then
 /// point out), never a half-written `DIR`.
@@ -78,70 +80,34 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   - weights: The tensors for `weights.safetensors`.
     ///   - modelJSON: The bytes of `model.json`.
     ///   - reportJSON: The bytes of `report.json`, or `nil` to write none.
-    /// - Throws: ``ModelFileError/notAModelDirectory(path:reason:)`` when ``path`` holds something
-    ///   that is not a model directory; ``ModelFileError/io(path:operation:reason:)`` or
-    ///   ``ModelFileError/reservedName(path:tensor:)`` when writing fails, in which case ``path`` is
-    ///   unchanged and the temporary folder is removed.
+    /// - Throws: ``ModelFileError/cannotWrite(_:)`` when ``path`` holds something that is not a
+    ///   model directory, or writing fails; ``ModelFileError/reservedName(path:tensor:)`` for a
+    ///   reserved tensor name. ``path`` is then unchanged and the temporary folder is removed.
     /// - Complexity: O(size of the weights), written once.
     public func save(weights: SafeTensorsFile, modelJSON: Data, reportJSON: Data? = nil)
         throws(ModelFileError)
     {
-        let exists: Bool
-        switch POSIXFile.kind(of: path) {
-        case .none: exists = false
-        case .other:
-            throw .notAModelDirectory(
-                path: path, reason: "it exists and is not a folder; refusing to replace it")
-        case .directory:
-            exists = true
-            let content = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            guard
-                content.isEmpty || content.contains(Self.modelFileName)
-                    || content.contains(Self.weightsFileName)
-            else {
-                throw .notAModelDirectory(
-                    path: path,
-                    reason: "the folder exists and holds neither \(Self.modelFileName) nor "
-                        + "\(Self.weightsFileName); refusing to replace it (choose a new path)")
-            }
-        }
-
-        let temp = "\(path).tmp-\(POSIXFile.randomSuffix())"
-        guard mkdir(temp, 0o755) == 0 else {
-            throw .io(path: path, operation: "cannot create \(temp)", reason: POSIXFile.reason(errno))
-        }
-        do throws(ModelFileError) {
+        try AtomicWriter.writeFolder(at: path, kind: Self.folderKind, wrappingErrors: ModelFileError.cannotWrite) {
+            temp throws(ModelFileError) in
             // Small files first: the large weights are the likeliest to fail (disk full).
             try Self.writeData(modelJSON, to: "\(temp)/\(Self.modelFileName)")
             if let reportJSON { try Self.writeData(reportJSON, to: "\(temp)/\(Self.reportFileName)") }
             try weights.write(to: "\(temp)/\(Self.weightsFileName)")
-            POSIXFile.syncDirectory(temp)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw error
         }
+    }
 
-        var aside: String?
-        if exists {
-            let old = "\(path).old-\(POSIXFile.randomSuffix())"
-            guard rename(path, old) == 0 else {
-                let code = errno
-                try? FileManager.default.removeItem(atPath: temp)
-                throw .io(
-                    path: path, operation: "cannot move the old model aside to \(old)",
-                    reason: POSIXFile.reason(code))
-            }
-            aside = old
-        }
-        guard rename(temp, path) == 0 else {
-            let code = errno
-            if let aside { _ = rename(aside, path) }
-            try? FileManager.default.removeItem(atPath: temp)
-            throw .io(path: path, operation: "cannot move \(temp) into place", reason: POSIXFile.reason(code))
-        }
-        POSIXFile.syncDirectory(POSIXFile.parent(of: path))
-        // The new model is in place; failing to delete the old copy loses nothing.
-        if let aside { try? FileManager.default.removeItem(atPath: aside) }
+    /// The folders ``save(weights:modelJSON:reportJSON:)`` replaces: empty ones and those holding
+    /// `model.json` or `weights.safetensors`.
+    public static let folderKind = AtomicWriter.FolderKind(
+        mismatch: "holds neither \(modelFileName) nor \(weightsFileName)"
+    ) { $0.contains(modelFileName) || $0.contains(weightsFileName) }
+
+    /// Checks, before training, that a model can later be saved here: the folder is absent, empty
+    /// or a model directory, and its parent folder exists and is writable. Nothing is created.
+    ///
+    /// - Throws: ``ModelFileError/cannotWrite(_:)`` saying why the save would fail.
+    public func checkWritable() throws(ModelFileError) {
+        do { try AtomicWriter.checkWritableFolder(path, kind: Self.folderKind) } catch { throw .cannotWrite(error) }
     }
 
     /// `value` as pretty-printed JSON with sorted keys and unescaped slashes, newline-terminated.
@@ -163,11 +129,7 @@ public struct ModelDirectory: Sendable, Hashable {
     }
 
     private static func writeData(_ data: Data, to path: String) throws(ModelFileError) {
-        try POSIXFile.writeAtomically(path) { fd throws(ModelFileError) in
-            try withBytes(of: [UInt8](data)) { b throws(ModelFileError) in
-                try POSIXFile.writeFully(fd, b, path: path)
-            }
-        }
+        do { try AtomicWriter.write(data, to: path) } catch { throw .cannotWrite(error) }
     }
 
     // MARK: - Loading

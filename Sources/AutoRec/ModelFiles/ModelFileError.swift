@@ -1,4 +1,9 @@
+import RecData
+
 /// Why a model file or model directory could not be read or written.
+///
+/// Writing goes through RecData's ``AtomicWriter``; its failures arrive wrapped as
+/// ``cannotWrite(_:)``.
 ///
 /// Every message starts with the path it is about, the way a compiler names a file, and ends with a
 /// hint when the fix is known:
@@ -8,9 +13,11 @@
 /// model/model.json: formatVersion 3 is newer than this build supports (2); upgrade autorec to load it
 /// ```
 public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A system call failed: `operation` is what we tried ("cannot open for reading"), `reason` the
-    /// system's explanation.
+    /// A system call failed while reading: `operation` is what we tried ("cannot open for reading"),
+    /// `reason` the system's explanation.
     case io(path: String, operation: String, reason: String)
+    /// A model file or folder could not be written (or, checked before training, would not be).
+    case cannotWrite(FileWriteError)
 
     /// The file is shorter than the 8-byte header length that starts every safetensors file.
     case tooShort(path: String, size: Int)
@@ -61,6 +68,8 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case let .io(path, operation, reason):
             return "\(path): \(operation): \(reason)"
+        case let .cannotWrite(error):
+            return error.description
         case let .tooShort(path, size):
             return "\(path): file is \(size) bytes, too short for the 8-byte header length "
                 + "(not a safetensors file?)"

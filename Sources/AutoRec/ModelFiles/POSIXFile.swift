@@ -1,7 +1,9 @@
 import Foundation
+import RecData
 
 /// Thin wrappers over the POSIX file calls the model files need, turning failures into
-/// ``ModelFileError/io(path:operation:reason:)``.
+/// ``ModelFileError/io(path:operation:reason:)`` (reading) or ``ModelFileError/cannotWrite(_:)``
+/// (writing, which goes through RecData's ``AtomicWriter``).
 ///
 /// Model weights can be a gigabyte, so reads and writes go straight between the caller's buffers
 /// and the kernel (`pread`/`write`), never through an intermediate `Data`.
@@ -49,19 +51,10 @@ enum POSIXFile {
         }
     }
 
-    /// Writes all of `buffer`, looping over short writes.
+    /// Writes all of `buffer` (RecData's ``AtomicWriter/writeAll(_:_:path:)`` with our error type).
     static func writeFully(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws(ModelFileError)
     {
-        guard let base = buffer.baseAddress else { return }
-        var done = 0
-        while done < buffer.count {
-            let n = write(fd, base + done, min(buffer.count - done, 1 << 30))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, operation: "cannot write", reason: reason(errno))
-            }
-            done += n
-        }
+        do { try AtomicWriter.writeAll(fd, buffer, path: path) } catch { throw .cannotWrite(error) }
     }
 
     /// The whole content of a (small) file.
@@ -80,49 +73,6 @@ enum POSIXFile {
         return data
     }
 
-    /// Writes a file atomically: `body` writes into a new temporary file in the same folder, which is
-    /// flushed to disk and renamed over `path`. On any failure the temporary file is removed and
-    /// `path` is left as it was.
-    static func writeAtomically(
-        _ path: String, _ body: (_ fd: Int32) throws(ModelFileError) -> Void
-    ) throws(ModelFileError) {
-        let temp = "\(path).tmp-\(randomSuffix())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw .io(path: path, operation: "cannot create \(temp)", reason: reason(errno))
-        }
-        do throws(ModelFileError) {
-            try body(fd)
-            guard fsync(fd) == 0 else {
-                throw .io(path: path, operation: "cannot flush", reason: reason(errno))
-            }
-        } catch {
-            close(fd)
-            unlink(temp)
-            throw error
-        }
-        guard close(fd) == 0 else {
-            let code = errno
-            unlink(temp)
-            throw .io(path: path, operation: "cannot close", reason: reason(code))
-        }
-        guard rename(temp, path) == 0 else {
-            let code = errno
-            unlink(temp)
-            throw .io(path: path, operation: "cannot rename \(temp) to it", reason: reason(code))
-        }
-        syncDirectory(parent(of: path))
-    }
-
-    /// Flushes a directory's entries (new names, renames) to disk; best effort, as some file
-    /// systems refuse `fsync` on directories.
-    static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
-    }
-
     /// The folder that holds `path` (`.` for a bare name).
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
@@ -138,13 +88,6 @@ enum POSIXFile {
 
     /// What ``kind(of:)`` found.
     enum FileKind { case none, directory, other }
-
-    /// Eight hex digits from the system generator, to make temporary names unique.
-    static func randomSuffix() -> String {
-        let n = UInt32.random(in: 0...UInt32.max)
-        let hex = String(n, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
-    }
 }
 
 /// `array.withUnsafeBytes(body)` with a typed error (the standard library's version rethrows

@@ -1,4 +1,5 @@
 import Foundation
+import RecData
 import RecMath
 
 /// Named tensors in the safetensors format, the weight file Python's `safetensors` package,
@@ -141,15 +142,16 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
     // MARK: - Writing
 
-    /// Writes the tensors atomically: into a temporary file in the same folder, flushed to disk, then
-    /// renamed over `path`, so `path` is always either the old file or the complete new one.
+    /// Writes the tensors atomically through RecData's ``AtomicWriter``: into a temporary file in the
+    /// same folder, flushed to disk, then renamed over `path`, so `path` is always either the old
+    /// file or the complete new one. Leftovers of killed writes to `path` are removed.
     ///
     /// Tensors are laid out in sorted name order straight from their arrays (no copy of the data on
     /// little-endian machines).
     ///
     /// - Parameter path: The file to create or replace.
     /// - Throws: ``ModelFileError/reservedName(path:tensor:)`` for a tensor named `__metadata__` or
-    ///   `""`; ``ModelFileError/io(path:operation:reason:)`` when the file cannot be written.
+    ///   `""`; ``ModelFileError/cannotWrite(_:)`` when the file cannot be written.
     /// - Complexity: O(data size) in one bulk write per tensor.
     public func write(to path: String) throws(ModelFileError) {
         let names = tensors.keys.sorted()
@@ -157,7 +159,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
             throw .reservedName(path: path, tensor: name)
         }
         let (header, _) = Self.encodeHeader(names, tensors, metadata: metadata)
-        try POSIXFile.writeAtomically(path) { fd throws(ModelFileError) in
+        try AtomicWriter.write(to: path, wrappingErrors: ModelFileError.cannotWrite) { fd throws(ModelFileError) in
             var length = UInt64(header.count).littleEndian
             try withUnsafeBytes(of: &length) { b throws(ModelFileError) in
                 try POSIXFile.writeFully(fd, b, path: path)

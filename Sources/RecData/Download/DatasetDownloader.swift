@@ -96,8 +96,8 @@ public struct DatasetDownloader: Sendable {
 
         let archive: String
         do {
-            archive = try AtomicFile.makeTemporaryFile(
-                in: dataDirectory.path, prefix: ".\(entry.archiveName).tmp-")
+            // `.NAME.zip.tmp-PID-…`; the leftovers of killed downloads of the same archive go first.
+            archive = try AtomicWriter.makeTemporaryFile(for: "\(dataDirectory.path)/.\(entry.archiveName)")
         } catch {
             throw .fileSystem(error.path, reason: error.reason)
         }
@@ -116,8 +116,7 @@ public struct DatasetDownloader: Sendable {
     private func unpack(archive: String, entry: CatalogueEntry, into final: URL) throws(DownloadError) {
         let staging: String
         do {
-            staging = try AtomicFile.makeTemporaryFolder(
-                in: dataDirectory.path, prefix: ".\(entry.name).unpack-")
+            staging = try AtomicWriter.makeTemporaryFolder(for: "\(dataDirectory.path)/.\(entry.name).unpack")
         } catch {
             throw .fileSystem(error.path, reason: error.reason)
         }
@@ -143,7 +142,7 @@ public struct DatasetDownloader: Sendable {
                 reason: "no \(entry.archiveFolder)/\(entry.ratingsFile) inside")
         }
         do {
-            try AtomicFile.move(inner.path, to: final.path)
+            try AtomicWriter.move(inner.path, to: final.path)
         } catch {
             throw .fileSystem(error.path, reason: error.reason)
         }

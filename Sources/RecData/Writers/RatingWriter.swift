@@ -8,8 +8,9 @@ import Foundation
 /// header gets `userId,movieId,rating,timestamp` (named after the columns, MovieLens style) first.
 ///
 /// The file is built in a large byte buffer flushed in chunks (no `String` per line), so a table of
-/// 100 million ratings is written at disk speed. It is written atomically: to `path.tmp-XXXXXX` in
-/// the same folder, renamed over `path` once complete, and removed on any error.
+/// 100 million ratings is written at disk speed. It is written through ``AtomicWriter``: to
+/// `path.tmp-PID-XXXXXXXX` in the same folder, renamed over `path` once complete, and removed on
+/// any error (a device or FIFO is written in place; a symbolic link is followed).
 ///
 /// ```swift
 /// let writer = try RatingWriter(format: .ml1m)
@@ -76,14 +77,55 @@ public struct RatingWriter: Sendable {
     /// - Complexity: O(ratings), one pass; memory O(users + items) beyond a 4 MiB buffer.
     public func write(_ table: RatingTable, to url: URL) throws(RatingWriteError) {
         let path = url.path
-        do throws(FileWriteError) {
-            try AtomicFile.create(at: path) { (fd: Int32) throws(FileWriteError) in
-                try self.encode(table) { (chunk: UnsafeRawBufferPointer) throws(FileWriteError) in
-                    try AtomicFile.writeAll(fd, chunk, path: path)
+        try AtomicWriter.write(to: path, wrappingErrors: RatingWriteError.cannotWrite) { fd throws(RatingWriteError) in
+            try self.encode(table) { (chunk: UnsafeRawBufferPointer) throws(RatingWriteError) in
+                do throws(FileWriteError) { try AtomicWriter.writeAll(fd, chunk, path: path) } catch {
+                    throw .cannotWrite(error)
                 }
             }
-        } catch {
-            throw .cannotWrite(error)
+        }
+    }
+
+    /// The folders ``writeSplitFolder(_:to:)`` replaces: empty ones, and those holding a
+    /// `train`, `validation` or `test` file or a `fold-N` folder of an earlier split.
+    public static let splitFolderKind = AtomicWriter.FolderKind(
+        mismatch: "holds no train, validation or test part or fold-N folder of an earlier split"
+    ) { entries in
+        entries.contains { name in
+            ["train.", "validation.", "test."].contains { name.hasPrefix($0) }
+                || (name.hasPrefix("fold-") && name.dropFirst(5).allSatisfy(\.isNumber))
+        }
+    }
+
+    /// Writes the parts of a split as one folder, atomically: every file goes into a temporary
+    /// folder that then replaces `folder` whole, so no part of an earlier split survives beside
+    /// the new ones, and a killed run leaves the earlier split complete.
+    ///
+    /// An existing `folder` is replaced only if it is empty or looks like a split folder
+    /// (``splitFolderKind``); other files in it go with it. Missing folders above it are created.
+    ///
+    /// - Parameters:
+    ///   - files: Each part's path relative to `folder` (`test.tsv`, `fold-2/train.tsv`) and table.
+    ///   - folder: The split folder to create or replace.
+    /// - Throws: ``RatingWriteError/cannotWrite(_:)`` when `folder` holds something else or cannot
+    ///   be written; `folder` is then unchanged.
+    /// - Complexity: O(ratings written).
+    public func writeSplitFolder(_ files: [(path: String, table: RatingTable)], to folder: String)
+        throws(RatingWriteError)
+    {
+        try AtomicWriter.writeFolder(
+            at: folder, kind: Self.splitFolderKind, creatingParents: true, wrappingErrors: RatingWriteError.cannotWrite
+        ) { temp throws(RatingWriteError) in
+            for (relative, table) in files {
+                let url = URL(fileURLWithPath: temp).appendingPathComponent(relative)
+                let subfolder = url.deletingLastPathComponent()
+                do {
+                    try FileManager.default.createDirectory(at: subfolder, withIntermediateDirectories: true)
+                } catch {
+                    throw .cannotWrite(FileWriteError(path: subfolder.path, reason: error.localizedDescription))
+                }
+                try write(table, to: url)
+            }
         }
     }
 

@@ -36,6 +36,7 @@ struct BaselineCommand: AsyncParsableCommand {
     @Option(help: "SGD regularisation (baseline with sgd, biased-mf).") var regularization: Float = 0.02
 
     func run() async throws {
+        try checkOutputs(files: [evaluation.report])
         runtime.apply()
         try await data.fetchIfNeeded()
         let (parts, description) = try splitOptions.makeParts(data, seed: runtime.seed)

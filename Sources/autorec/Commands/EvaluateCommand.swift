@@ -32,6 +32,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try checkOutputs(files: [evaluation.report])
         runtime.apply()
         try await data.fetchIfNeeded()
         let (loaded, training) = try AutoRecModel.load(from: model)

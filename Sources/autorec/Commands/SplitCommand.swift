@@ -10,7 +10,9 @@ struct SplitCommand: AsyncParsableCommand {
         discussion: """
             Writes train.EXT, validation.EXT (with --validation-fraction) and test.EXT into --out, \
             or fold-1/ .. fold-K/ with the same files for --split kfold. Files are written in \
-            --output-format (default: the layout read), each atomically. The same --seed always \
+            --output-format (default: the layout read). The folder is written as a whole, \
+            atomically: an existing --out is replaced (nothing of an earlier split stays), and only \
+            if it is empty or holds an earlier split's parts; a killed run leaves it as it was. The same --seed always \
             gives the same parts, and 'train'/'baseline' with the same options use the same parts.
 
             Examples:
@@ -23,13 +25,14 @@ struct SplitCommand: AsyncParsableCommand {
     @OptionGroup var splitOptions: SplitOptions
     @OptionGroup var runtime: RuntimeOptions
 
-    @Option(help: ArgumentHelp("Folder to write the parts into (created when missing).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder to write the parts into (created, or replaced if it holds an earlier split).", valueName: "dir"))
     var out: String
 
     @Option(help: "Format of the written files: ml-100k, ml-1m, ml-latest (default: as read, ml-100k for others).")
     var outputFormat: RatingFileFormat?
 
     func run() async throws {
+        try AtomicWriter.checkWritableFolder(out, kind: RatingWriter.splitFolderKind, creatingParents: true)
         runtime.apply()
         try await data.fetchIfNeeded()
         let (parts, description) = try splitOptions.makeParts(data, seed: runtime.seed)
@@ -43,21 +46,21 @@ struct SplitCommand: AsyncParsableCommand {
         let ext = read.layout.separator == "," ? "csv" : read.layout.separator == "::" ? "dat" : "tsv"
         let suffix = outputFormat.map { $0 == .mlLatest ? "csv" : $0 == .ml1m ? "dat" : "tsv" } ?? ext
         var rows = [["part", "ratings", "users", "items", "file"]]
+        var files = [(path: String, table: RatingTable)]()
         for (f, p) in parts.enumerated() {
-            let folder = URL(fileURLWithPath: out)
-                .appendingPathComponent(parts.count > 1 ? "fold-\(f + 1)" : "", isDirectory: true)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let folder = parts.count > 1 ? "fold-\(f + 1)/" : ""
             var named: [(String, RatingTable)] = [("train", p.train), ("test", p.test)]
             if let v = p.validation { named.insert(("validation", v), at: 1) }
             for (name, table) in named {
-                let url = folder.appendingPathComponent("\(name).\(suffix)")
-                try writer.write(table, to: url)
+                files.append(("\(folder)\(name).\(suffix)", table))
                 let users = table.ratingsPerUser().filter { $0 > 0 }.count
                 let items = table.ratingsPerItem().filter { $0 > 0 }.count
                 rows.append([parts.count > 1 ? "fold \(f + 1) \(name)" : name, "\(table.count)", "\(users)",
-                             "\(items)", url.path])
+                             "\(items)", URL(fileURLWithPath: out).appendingPathComponent(files[files.count - 1].path).path])
             }
         }
+        // One folder, atomically: no part of an earlier split survives, and a killed run leaves it whole.
+        try writer.writeSplitFolder(files, to: out)
         if runtime.json {
             try printJSON(["split": description, "folder": out])
         } else {

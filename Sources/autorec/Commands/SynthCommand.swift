@@ -104,6 +104,7 @@ struct SynthCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try AtomicWriter.checkWritableFolder(out, kind: nil, creatingParents: true)
         let config = try makeConfiguration()
         let format = try fileFormat()
         log(

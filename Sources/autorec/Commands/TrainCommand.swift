@@ -54,6 +54,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try checkOutputs(files: [checkpoint, evaluation.report], modelFolder: save)
         runtime.apply()
         try await data.fetchIfNeeded()
         var config = try modelOptions.configuration(seed: runtime.seed)
