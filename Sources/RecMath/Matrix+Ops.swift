@@ -61,3 +61,19 @@ extension Matrix {
         }
     }
 }
+
+extension Matrix {
+    /// The transpose, as a new `cols × rows` matrix.
+    ///
+    /// - Complexity: O(rows × cols).
+    public func transposed() -> Matrix {
+        var t = Matrix(rows: cols, cols: rows)
+        let (r, c) = (rows, cols)
+        storage.withUnsafeBufferPointer { src in
+            t.storage.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<r { for j in 0..<c { dst[j * r + i] = src[i * c + j] } }
+            }
+        }
+        return t
+    }
+}

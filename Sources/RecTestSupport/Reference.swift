@@ -1,3 +1,4 @@
+import RealModule
 import RecMath
 
 /// Plain `Double` reference implementations that the kernels are tested against.
@@ -51,5 +52,35 @@ extension Reference {
             }
         }
         return c
+    }
+}
+
+extension Reference {
+    /// op(A)·op(B) in Double, row by row.
+    public static func gemm(_ a: Matrix, transposed ta: Bool, _ b: Matrix, transposed tb: Bool) -> [[Double]] {
+        let m = ta ? a.cols : a.rows, depth = ta ? a.rows : a.cols, n = tb ? b.rows : b.cols
+        return (0..<m).map { i in
+            (0..<n).map { j in
+                var s = 0.0
+                for p in 0..<depth {
+                    s += Double(ta ? a[p, i] : a[i, p]) * Double(tb ? b[j, p] : b[p, j])
+                }
+                return s
+            }
+        }
+    }
+
+    /// log Σ_j exp(x[r, j]) for every row, in Double.
+    public static func logSumExp(_ x: Matrix) -> [Double] {
+        (0..<x.rows).map { r in
+            let m = (0..<x.cols).map { Double(x[r, $0]) }.max() ?? -.infinity
+            return m + Double.log((0..<x.cols).map { Double.exp(Double(x[r, $0]) - m) }.reduce(0, +))
+        }
+    }
+
+    /// Row-wise softmax in Double.
+    public static func softmax(_ x: Matrix) -> [[Double]] {
+        let lse = logSumExp(x)
+        return (0..<x.rows).map { r in (0..<x.cols).map { Double.exp(Double(x[r, $0]) - lse[r]) } }
     }
 }

@@ -5,11 +5,39 @@ import RecTestSupport
 import RealModule
 import Testing
 
-/// A plain dense Double version of the AutoRec objective, written from the formula only.
+/// A plain dense Double version of the AutoRec-family objective, written from the formula only:
+/// every hidden layer `h_l = g(W_lᵀ d_{l−1} + b_l)` on a dense input vector (fill everywhere,
+/// the ratings where observed), dropout as fixed masks, the output at observed entries only.
 struct ReferenceAutoRec {
     let config: AutoRecConfiguration
     let data: AutoRecData
     let penaltyShare: Double
+    /// Rows of the batch (global indices) in batch order; all rows by default.
+    var rows: [Int]
+    /// Per batch entry (in batch entry order): 0 or 1/(1−p); nil without input dropout.
+    var inputMask: [Double]?
+    /// Per hidden layer: batch rows × width, 0 or 1/(1−p); nil where the layer has no dropout.
+    var layerMasks: [[Double]?]
+
+    init(config: AutoRecConfiguration, data: AutoRecData, penaltyShare: Double, rows: [Int]? = nil) {
+        self.config = config
+        self.data = data
+        self.penaltyShare = penaltyShare
+        self.rows = rows ?? Array(0..<data.rows)
+        layerMasks = config.hiddenLayers.map { _ in nil }
+    }
+
+    /// Draws the masks the network draws from `rng` (input entries first, then each layer in order).
+    mutating func drawMasks(entries: Int, using rng: inout SplitMix64) {
+        let pIn = Double(config.inputDropout)
+        if pIn > 0 { inputMask = (0..<entries).map { _ in Double(rng.nextFloat()) < pIn ? 0 : 1 / (1 - pIn) } }
+        for (l, width) in config.hiddenLayers.enumerated() {
+            let p = config.dropout(afterLayer: l)
+            guard p > 0 else { continue }
+            let keep = Double(1 / (1 - p))
+            layerMasks[l] = (0..<(rows.count * width)).map { _ in rng.nextFloat() < p ? 0 : keep }
+        }
+    }
 
     static func act(_ a: Activation, _ z: Double) -> Double {
         switch a {
@@ -23,29 +51,44 @@ struct ReferenceAutoRec {
         }
     }
 
-    /// E(θ) with θ given as Double copies of [V, μ, W, b].
+    /// E(θ) with θ given as Double copies of the tensors, in ``AutoRecParameters`` order.
     func objective(_ t: [[Double]]) -> Double {
-        let n = data.inputs, k = config.hiddenUnits
+        let n = data.inputs
+        let widths = config.hiddenLayers
         let m = data.matrix
         var e = 0.0
-        for j in 0..<data.rows {
+        var entry = 0
+        for (local, j) in rows.enumerated() {
             var x = (0..<n).map { Double(data.rowOffset[j] + data.inputOffset[$0]) }
-            for q in m.rowStart[j]..<m.rowStart[j + 1] { x[Int(m.columns[q])] = Double(m.values[q]) }
-            var h = [Double](repeating: 0, count: k)
-            for c in 0..<k {
-                var z = t[1][c]
-                for u in 0..<n { z += t[0][u * k + c] * x[u] }
-                h[c] = Self.act(config.encoder, z)
+            for q in m.rowStart[j]..<m.rowStart[j + 1] {
+                let fill = x[Int(m.columns[q])]
+                x[Int(m.columns[q])] = fill + (Double(m.values[q]) - fill) * (inputMask?[entry + q - m.rowStart[j]] ?? 1)
             }
+            entry += m.rowStart[j + 1] - m.rowStart[j]
+            // Layer 0 reads x through V (n × k₀, one row per input).
+            var d = x
+            var fanIn = n
+            for (l, k) in widths.enumerated() {
+                var h = [Double](repeating: 0, count: k)
+                for c in 0..<k {
+                    var z = t[2 * l + 1][c]
+                    for u in 0..<fanIn { z += t[2 * l][u * k + c] * d[u] }
+                    h[c] = Self.act(config.encoder, z) * (layerMasks[l]?[local * k + c] ?? 1)
+                }
+                d = h
+                fanIn = k
+            }
+            let out = t.count - 2
             for q in m.rowStart[j]..<m.rowStart[j + 1] {
                 let u = Int(m.columns[q])
-                var o = t[3][u]
-                for c in 0..<k { o += t[2][u * k + c] * h[c] }
+                var o = t[out + 1][u]
+                for c in 0..<fanIn { o += t[out][u * fanIn + c] * d[c] }
                 let err = Self.act(config.decoder, o) - Double(m.values[q])
                 e += 0.5 * err * err
             }
         }
-        let sq = (t[0] + t[2]).reduce(0) { $0 + $1 * $1 }
+        var sq = 0.0
+        for w in stride(from: 0, to: t.count, by: 2) { sq += t[w].reduce(0) { $0 + $1 * $1 } }
         return e + 0.5 * Double(config.l2) * penaltyShare * sq
     }
 }
@@ -53,19 +96,31 @@ struct ReferenceAutoRec {
 @Suite struct AutoRecGradientTests {
     static let table = TestTables.random(users: 7, items: 6, count: 22, seed: 17)
 
-    static func check(_ config: AutoRecConfiguration, share: Float = 1) {
+    /// Compares the network's objective and gradient with the reference's at random weights, over
+    /// all rows or the batch `rows`, with dropout masks drawn when `training`.
+    static func check(
+        _ config: AutoRecConfiguration, share: Float = 1, rows: [Int32]? = nil, training: Bool = false,
+        scale: Float = 0.3
+    ) {
         var rng = SplitMix64(seed: 3)
-        let params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, hidden: config.hiddenUnits,
-                                       scale: 0.3, using: &rng)
+        let params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, layers: config.hiddenLayers,
+                                       initialization: .fixed, scale: scale, using: &rng)
         // Ratings scaled down keep the activations away from saturation, where differences are flat.
         var table = Self.table
         table.ratings = table.ratings.map { $0 / 5 }
         let data = AutoRecData(table, orientation: config.orientation, fill: config.fill)
         let net = AutoRecNetwork(configuration: config)
         var grads = params.zeros()
-        let (loss, _) = net.lossAndGradient(params, batch: SparseBatch(all: data), data: data, penaltyShare: share,
-                                            grads: &grads, workspace: AutoRecWorkspace(), rng: &rng, training: false)
-        let ref = ReferenceAutoRec(config: config, data: data, penaltyShare: Double(share))
+        let batch = rows.map { SparseBatch($0[...], of: data) } ?? SparseBatch(all: data)
+        var ref = ReferenceAutoRec(config: config, data: data, penaltyShare: Double(share),
+                                   rows: rows?.map { Int($0) })
+        if training {
+            var copy = rng
+            ref.drawMasks(entries: batch.matrix.nonzeros, using: &copy)
+        }
+        let (loss, _) = net.lossAndGradient(params, batch: batch, data: data, penaltyShare: share,
+                                            grads: &grads, workspace: AutoRecWorkspace(), rng: &rng,
+                                            training: training)
         var theta = params.tensors.map { $0.storage.map(Double.init) }
         let refLoss = ref.objective(theta)
         #expect(abs(loss - refLoss) <= 1e-4 * max(1, abs(refLoss)), "objective \(loss) vs reference \(refLoss)")
@@ -124,5 +179,72 @@ struct ReferenceAutoRec {
         c.hiddenUnits = 2
         c.l2 = 3
         Self.check(c, share: share)
+    }
+}
+
+@Suite struct DeepGradientTests {
+    static func deep(_ layers: [Int], _ o: AutoRecConfiguration.Orientation = .user) -> AutoRecConfiguration {
+        var c = AutoRecConfiguration()
+        c.layers = layers
+        c.orientation = o
+        c.l2 = 0.3
+        return c
+    }
+
+    @Test("a deep stack's gradient matches central differences for every hidden activation",
+          arguments: Activation.allCases)
+    func activations(g: Activation) {
+        var c = Self.deep([3, 2, 4])
+        c.encoder = g
+        AutoRecGradientTests.check(c, scale: 0.5)
+    }
+
+    @Test("a deep stack's gradient matches for every output activation", arguments: Activation.allCases)
+    func outputs(f: Activation) {
+        var c = Self.deep([4, 3])
+        c.encoder = .tanh
+        c.decoder = f
+        AutoRecGradientTests.check(c, scale: 0.5)
+    }
+
+    @Test("deep stacks of several depths and widths, both orientations",
+          arguments: [[1, 1], [5, 1, 5], [2, 3, 4, 3], [9, 17]], AutoRecConfiguration.Orientation.allCases)
+    func shapes(layers: [Int], orientation: AutoRecConfiguration.Orientation) {
+        var c = Self.deep(layers, orientation)
+        c.encoder = .elu
+        AutoRecGradientTests.check(c, scale: 0.5)
+    }
+
+    @Test("a mini-batch with a non-zero fill takes its share of the penalty",
+          arguments: AutoRecGradientTests.allFills)
+    func miniBatch(fill: AutoRecConfiguration.Fill) {
+        var c = Self.deep([3, 2, 3], .item)
+        c.encoder = .selu
+        c.fill = fill
+        AutoRecGradientTests.check(c, share: 0.5, rows: [4, 1, 3], scale: 0.5)
+    }
+
+    @Test("dropout on inputs, on the code and per layer, with the masks held fixed",
+          arguments: [(Float(0.3), Float(0.5), nil), (0, 0, [Float(0.4), 0, 0.2]), (0.2, 0, [0.5, 0.5, 0.5])])
+    func dropout(input: Float, code: Float, perLayer: [Float]?) {
+        var c = Self.deep([3, 4, 3])
+        c.encoder = .sigmoid
+        c.fill = .constant(0.4)
+        c.inputDropout = input
+        c.codeDropout = code
+        c.layerDropout = perLayer
+        AutoRecGradientTests.check(c, training: true, scale: 0.5)
+    }
+
+    @Test("the one-layer case draws exactly the paper's tensors and names")
+    func names() {
+        var rng = SplitMix64(seed: 1)
+        let one = AutoRecParameters(inputs: 5, hidden: 3, scale: 0.1, using: &rng)
+        #expect(one.names == ["encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias"])
+        let deep = AutoRecParameters(inputs: 5, layers: [4, 2, 4], initialization: .lecun, scale: 0.1, using: &rng)
+        #expect(deep.names == ["encoder.weight", "encoder.bias", "hidden.1.weight", "hidden.1.bias",
+                               "hidden.2.weight", "hidden.2.bias", "decoder.weight", "decoder.bias"])
+        #expect(deep.tensors.map { [$0.rows, $0.cols] } == [[5, 4], [1, 4], [4, 2], [1, 2], [2, 4], [1, 4], [5, 4], [1, 5]])
+        #expect(deep.tensors[1].storage.allSatisfy { $0 == 0 }, "biases start at zero")
     }
 }

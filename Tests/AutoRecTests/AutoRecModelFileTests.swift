@@ -33,6 +33,46 @@ import Testing
         }
     }
 
+    @Test("a deep model saves and loads with identical predictions and fold-in, as formatVersion 2",
+          arguments: AutoRecConfiguration.Orientation.allCases)
+    func deepRoundTrip(o: AutoRecConfiguration.Orientation) throws {
+        var c = smallConfig(o)
+        c.layers = [5, 3, 4]
+        c.encoder = .selu
+        c.initialization = .lecun
+        c.fill = .itemMean
+        c.epochs = 6
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let dir = folder("deep-\(o)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let json = try String(contentsOfFile: dir + "/model.json", encoding: .utf8)
+        #expect(json.contains("\"formatVersion\" : 2"))
+        let weights = try SafeTensorsFile(contentsOf: dir + "/weights.safetensors")
+        #expect(weights.tensors["hidden.1.weight"]?.shape == [3, 5] && weights.tensors["hidden.2.bias"]?.shape == [4])
+        let (loaded, _) = try AutoRecModel.load(from: dir)
+        #expect(loaded.configuration == c && loaded.parameters == m.parameters)
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
+        }
+        #expect(loaded.reconstruct(inputs: [0, 3], values: [4, 2]) == m.reconstruct(inputs: [0, 3], values: [4, 2]))
+    }
+
+    @Test("a one-hidden-layer model is still written as formatVersion 1, which earlier builds read")
+    func shallowVersion() throws {
+        var m = AutoRecModel(configuration: smallConfig())
+        try m.fit(Self.table, validation: nil)
+        let dir = folder("shallow-version")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let json = try String(contentsOfFile: dir + "/model.json", encoding: .utf8)
+        #expect(json.contains("\"formatVersion\" : 1") && !json.contains("layers"))
+        let weights = try SafeTensorsFile(contentsOf: dir + "/weights.safetensors")
+        #expect(Set(weights.tensors.keys) == ["encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias",
+                                              "train.row_start", "train.column", "train.value"])
+    }
+
     @Test("a corrupt or mismatched model folder is refused with a clear error")
     func corrupt() throws {
         var m = AutoRecModel(configuration: smallConfig())
@@ -60,9 +100,10 @@ import Testing
 }
 
 @Suite struct CheckpointTests {
-    @Test("a run killed after a checkpoint and resumed ends with the same weights",
-          arguments: [OptimizerConfiguration.Kind.lbfgs, .adam, .rprop])
-    func resume(kind: OptimizerConfiguration.Kind) throws {
+    @Test("a run killed after a checkpoint and resumed ends with the same weights, deep stacks too",
+          arguments: [(OptimizerConfiguration.Kind.lbfgs, nil), (.adam, nil), (.rprop, nil), (.adam, [4, 3, 4]),
+                      (.rprop, [5, 2])] as [(OptimizerConfiguration.Kind, [Int]?)])
+    func resume(kind: OptimizerConfiguration.Kind, layers: [Int]?) throws {
         let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 4)
         var rng = SplitMix64(seed: 1)
         let split = try RatingSplit(table, method: .random(fraction: 0.2), using: &rng)
@@ -70,10 +111,11 @@ import Testing
         c.optimizer.kind = kind
         c.optimizer.learningRate = 0.01
         c.codeDropout = kind == .adam ? 0.2 : 0
+        c.layers = layers
         c.batchSize = 4
         c.epochs = 9
         c.patience = 100
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(kind)-\(getpid()).safetensors").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(kind)-\(layers?.count ?? 1)-\(getpid()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         var whole = AutoRecModel(configuration: c)

@@ -37,15 +37,23 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
 @Suite struct AutoRecModelTests {
     static let table = lowRankTable(users: 30, items: 24, density: 0.5, seed: 8)
 
-    @Test("I-AutoRec on a matrix equals U-AutoRec on its transpose")
-    func orientationSymmetry() throws {
+    @Test("I-AutoRec on a matrix equals U-AutoRec on its transpose, for deep stacks too", arguments: [false, true])
+    func orientationSymmetry(deep: Bool) throws {
         var transposed = Self.table
         transposed.users = Self.table.items
         transposed.items = Self.table.users
         transposed.userIDs = Self.table.itemIDs
         transposed.itemIDs = Self.table.userIDs
-        var i = AutoRecModel(configuration: smallConfig(.item))
-        var u = AutoRecModel(configuration: smallConfig(.user))
+        func config(_ o: AutoRecConfiguration.Orientation) -> AutoRecConfiguration {
+            guard deep else { return smallConfig(o) }
+            var d = Self.deepConfig(o)
+            d.epochs = 5
+            d.codeDropout = 0.3
+            d.fill = .constant(2)
+            return d
+        }
+        var i = AutoRecModel(configuration: config(.item))
+        var u = AutoRecModel(configuration: config(.user))
         try i.fit(Self.table, validation: nil)
         try u.fit(transposed, validation: nil)
         for k in 0..<Self.table.count {
@@ -54,6 +62,7 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
             #expect(a == b, "rating \(k)")
         }
         #expect(i.history.map(\.loss) == u.history.map(\.loss))
+        #expect(i.modelName == (deep ? "Deep I-AutoRec" : "I-AutoRec") && u.modelName.hasSuffix("U-AutoRec"))
     }
 
     @Test("the objective counts observed ratings only")
@@ -80,22 +89,27 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
 
     @Test("training on low-rank data beats the bias baseline", arguments: OptimizerConfiguration.Kind.allCases)
     func beatsBaseline(kind: OptimizerConfiguration.Kind) throws {
-        var rng = SplitMix64(seed: 2)
-        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
         var c = smallConfig()
         c.optimizer.kind = kind
         c.optimizer.learningRate = kind == .sgd ? 0.001 : 0.01
         c.batchSize = 8
         c.epochs = kind == .lbfgs || kind == .rprop ? 80 : 150
+        let (model, ours, theirs) = try Self.againstBaseline(c)
+        #expect(ours < theirs, "\(kind): AutoRec \(ours) vs baseline \(theirs)")
+        #expect(model.history.last!.loss < model.history.first!.loss)
+    }
+
+    /// Trains `c` on 80% of the table; its test RMSE and the bias baseline's.
+    static func againstBaseline(_ c: AutoRecConfiguration) throws -> (AutoRecModel, Double, Double) {
+        var rng = SplitMix64(seed: 2)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
         var model = AutoRecModel(configuration: c)
         try model.fit(split.train, validation: nil)
         var baseline = BaselinePredictor()
         try baseline.fit(split.train, validation: nil)
         let e = Evaluator()
-        let ours = try e.evaluate(model, train: split.train, test: split.test).rmse
-        let theirs = try e.evaluate(baseline, train: split.train, test: split.test).rmse
-        #expect(ours < theirs, "\(kind): AutoRec \(ours) vs baseline \(theirs)")
-        #expect(model.history.last!.loss < model.history.first!.loss)
+        return (model, try e.evaluate(model, train: split.train, test: split.test).rmse,
+                try e.evaluate(baseline, train: split.train, test: split.test).rmse)
     }
 
     @Test("same seed and thread count give the same numbers; another seed others")
@@ -265,5 +279,58 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         try full.fit(split.train, validation: split.test)
         #expect(full.trainedOnValidation && !full.refitInterrupted && full.refitHistory.count == full.bestEpoch)
         #expect(full.parameters != plain.parameters)
+    }
+
+    // MARK: - Deep stacks
+
+    static func deepConfig(_ o: AutoRecConfiguration.Orientation = .user) -> AutoRecConfiguration {
+        var c = smallConfig(o)
+        c.layers = [8, 4, 8]
+        c.encoder = .selu
+        c.initialization = .lecun
+        c.optimizer.kind = .adam
+        c.optimizer.learningRate = 0.01
+        c.batchSize = 8
+        c.l2 = 0.1
+        c.epochs = 60
+        return c
+    }
+
+    @Test("a deep stack trained with Adam beats the bias baseline", arguments: [[8, 4, 8], [6, 6]])
+    func deepBeatsBaseline(layers: [Int]) throws {
+        var c = Self.deepConfig()
+        c.layers = layers
+        let (_, ours, theirs) = try Self.againstBaseline(c)
+        #expect(ours < theirs, "deep \(layers): \(ours) vs baseline \(theirs)")
+    }
+
+    @Test("a deep model's whole-row scores equal single predictions and fold-in reproduces them",
+          arguments: [AutoRecConfiguration.Fill.zero, .constant(2), .userMean, .itemMean])
+    func deepScoresAndFoldIn(fill: AutoRecConfiguration.Fill) throws {
+        var c = Self.deepConfig(.user)
+        c.fill = fill
+        c.epochs = 5
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        var s = [Float](repeating: 0, count: 24)
+        for user in [0, 4, 29] as [Int32] {
+            m.scores(forUser: user, into: &s)
+            for i in 0..<24 { #expect(abs(s[i] - m.predict(user: user, item: Int32(i))) < 1e-5) }
+            let rows = (0..<Self.table.count).filter { Self.table.users[$0] == user }
+            let out = m.reconstruct(inputs: rows.map { Self.table.items[$0] },
+                                    values: rows.map { Self.table.ratings[$0] })
+            for i in 0..<24 { #expect(abs(out[i] - s[i]) < 1e-4, "user \(user) item \(i)") }
+        }
+    }
+
+    @Test("layer settings that cannot work are refused with the reason",
+          arguments: [([8, 0, 8], nil, "a layer of 0 units (each layer needs at least 1)"), ([], nil, "the layer list is empty"),
+                      ([4, 4], [0.5], "1 dropout values for 2 hidden layers"),
+                      ([4, 4], [0.5, 1], "layer dropout must be in [0, 1), got 1.0")] as [([Int], [Float]?, String)])
+    func badLayers(layers: [Int], dropout: [Float]?, message: String) {
+        var c = Self.deepConfig()
+        c.layers = layers
+        c.layerDropout = dropout
+        #expect(throws: ConfigurationError.invalid(message)) { try c.validate() }
     }
 }

@@ -133,6 +133,65 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     public var refit: Bool = true
     /// Seed of every random choice (initial weights, batch order, dropout). Default 42.
     public var seed: UInt64 = 42
+    /// Widths of the hidden layers of a deep model, input side first (`[512, 256, 512]`); nil
+    /// means one hidden layer of ``hiddenUnits`` (the paper's AutoRec). Every hidden layer uses the
+    /// encoder activation g; the output layer uses the decoder activation f.
+    public var layers: [Int]?
+    /// Dropout probability after each hidden layer (one per layer); nil puts ``codeDropout`` on
+    /// the code layer (the middle one, index `layers.count / 2`) and nothing elsewhere.
+    public var layerDropout: [Float]?
+    /// How weights are drawn; nil means ``Initialization/fixed`` (the paper's 𝒩(0, initialScale²)).
+    public var initialization: Initialization?
+
+    /// How the weights of a network are first drawn (biases: a tenth of the scale for `fixed`,
+    /// zero otherwise).
+    public enum Initialization: String, Sendable, Codable, CaseIterable {
+        /// 𝒩(0, initialScale²), as the AutoRec authors' code.
+        case fixed
+        /// LeCun normal, 𝒩(0, 1/fan_in): keeps SELU self-normalising.
+        case lecun
+        /// Glorot (Xavier) normal, 𝒩(0, 2/(fan_in + fan_out)): sigmoid, tanh, identity.
+        case glorot
+        /// He normal, 𝒩(0, 2/fan_in): ReLU and its relatives.
+        case he
+
+        /// The initialisation suited to a hidden activation.
+        public static func suited(to activation: Activation) -> Initialization {
+            switch activation {
+            case .selu: .lecun
+            case .relu, .leakyRelu, .elu: .he
+            case .identity, .sigmoid, .tanh: .glorot
+            }
+        }
+
+        /// The standard deviation of a weight matrix with these fans.
+        func standardDeviation(fanIn: Int, fanOut: Int, fixedScale: Float) -> Float {
+            switch self {
+            case .fixed: fixedScale
+            case .lecun: (1 / Float(max(1, fanIn))).squareRoot()
+            case .glorot: (2 / Float(max(1, fanIn + fanOut))).squareRoot()
+            case .he: (2 / Float(max(1, fanIn))).squareRoot()
+            }
+        }
+    }
+
+    /// The hidden layers' widths, input side first: ``layers`` or `[hiddenUnits]`.
+    public var hiddenLayers: [Int] { layers ?? [hiddenUnits] }
+
+    /// The hidden layers as the command line writes them: `512,256,512`.
+    public var layerText: String { hiddenLayers.map(String.init).joined(separator: ",") }
+
+    /// Width of the last hidden layer (the representation the output layer decodes).
+    public var codeWidth: Int { hiddenLayers.last ?? hiddenUnits }
+
+    /// Dropout probability after hidden layer `l`.
+    public func dropout(afterLayer l: Int) -> Float {
+        if let d = layerDropout { return l < d.count ? d[l] : 0 }
+        return l == hiddenLayers.count / 2 ? codeDropout : 0
+    }
+
+    /// Whether this is the paper's one-hidden-layer AutoRec (no ``layers`` list of two or more).
+    public var isShallow: Bool { hiddenLayers.count == 1 }
 
     public init() {}
 
@@ -147,9 +206,40 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
         return c
     }
 
+    /// The deep-autoencoder study's best model (Kuchaiev and Ginsburg's recipe on MovieLens-1M):
+    /// user-based, hidden layers [512, 256, 512], SELU, identity output, dropout 0.8 on the
+    /// 256-unit code, zero fill, LeCun-normal weights, Adam (learning rate 1e-4, batches of 256).
+    public static var deepAutoRec: AutoRecConfiguration {
+        var c = AutoRecConfiguration()
+        c.orientation = .user
+        c.layers = [512, 256, 512]
+        c.encoder = .selu
+        c.decoder = .identity
+        c.codeDropout = 0.8
+        c.initialization = .lecun
+        c.optimizer = OptimizerConfiguration(kind: .adam)
+        c.optimizer.learningRate = 1e-4
+        c.l2 = 0
+        return c
+    }
+
     /// Checks every setting.
     public func validate() throws(ConfigurationError) {
         guard hiddenUnits >= 1 else { throw .invalid("hidden units must be at least 1, got \(hiddenUnits)") }
+        if let layers {
+            guard !layers.isEmpty else { throw .invalid("the layer list is empty") }
+            if let w = layers.first(where: { $0 < 1 }) {
+                throw .invalid("a layer of \(w) units (each layer needs at least 1)")
+            }
+        }
+        if let d = layerDropout {
+            guard d.count == hiddenLayers.count else {
+                throw .invalid("\(d.count) dropout values for \(hiddenLayers.count) hidden layers")
+            }
+            if let p = d.first(where: { !(0..<1).contains($0) }) {
+                throw .invalid("layer dropout must be in [0, 1), got \(p)")
+            }
+        }
         guard l2 >= 0 && l2.isFinite else { throw .invalid("the L2 penalty must be finite and >= 0, got \(l2)") }
         guard (0..<1).contains(codeDropout) else { throw .invalid("code dropout must be in [0, 1), got \(codeDropout)") }
         guard (0..<1).contains(inputDropout) else {

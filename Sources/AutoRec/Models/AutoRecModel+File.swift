@@ -23,8 +23,13 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
 }
 
 extension AutoRecModel {
-    /// The `model.json` layout version written by this build.
-    public static let formatVersion = 1
+    /// The newest `model.json` layout version this build writes and reads: 2 adds deep models
+    /// (`hidden.L.*` tensors, `layers` in the configuration). A one-hidden-layer model is still
+    /// written as version 1, which earlier builds read.
+    public static let formatVersion = 2
+
+    /// The version written for this model's configuration.
+    var fileFormatVersion: Int { configuration.isShallow ? 1 : Self.formatVersion }
 
     /// The tensors of a trained model, named as PyTorch's `nn.Linear` would name them, plus the
     /// training vectors the model reconstructs (CSR over the encoded rows):
@@ -33,6 +38,8 @@ extension AutoRecModel {
     /// |---|---|---|
     /// | `encoder.weight` | F32 | [hidden, inputs] |
     /// | `encoder.bias` | F32 | [hidden] |
+    /// | `hidden.L.weight` | F32 | [width L, width L−1] (deep models, L = 1 … layers − 1) |
+    /// | `hidden.L.bias` | F32 | [width L] |
     /// | `decoder.weight` | F32 | [inputs, hidden] |
     /// | `decoder.bias` | F32 | [inputs] |
     /// | `train.row_start` | I64 | [rows + 1] |
@@ -41,21 +48,26 @@ extension AutoRecModel {
     public func weightsFile() -> SafeTensorsFile? {
         guard let p = parameters, let data else { return nil }
         let v = p.encoderWeight
-        var vt = Matrix(rows: v.cols, cols: v.rows)
-        for u in 0..<v.rows { for c in 0..<v.cols { vt.storage[c * v.rows + u] = v.storage[u * v.cols + c] } }
+        let vt = v.transposed()
         typealias T = SafeTensorsFile.Tensor
         let m = data.matrix
+        var tensors: [String: T] = [
+            "encoder.weight": T(vt),
+            "encoder.bias": T(shape: [v.cols], values: p.encoderBias.storage),
+            "decoder.weight": T(p.decoderWeight),
+            "decoder.bias": T(shape: [p.decoderBias.cols], values: p.decoderBias.storage),
+            "train.row_start": T(shape: [m.rows + 1], elements: .int64(m.rowStart.map { Int64($0) })),
+            "train.column": T(shape: [m.nonzeros], elements: .int32(m.columns)),
+            "train.value": T(shape: [m.nonzeros], values: m.values),
+        ]
+        // Further hidden layers as PyTorch's nn.Linear stores them: weight [out, in].
+        for l in 1..<max(1, p.hiddenLayerCount) {
+            tensors["hidden.\(l).weight"] = T(p.tensors[2 * l].transposed())
+            tensors["hidden.\(l).bias"] = T(shape: [p.tensors[2 * l + 1].cols], values: p.tensors[2 * l + 1].storage)
+        }
         return SafeTensorsFile(
-            tensors: [
-                "encoder.weight": T(vt),
-                "encoder.bias": T(shape: [v.cols], values: p.encoderBias.storage),
-                "decoder.weight": T(p.decoderWeight),
-                "decoder.bias": T(shape: [p.decoderBias.cols], values: p.decoderBias.storage),
-                "train.row_start": T(shape: [m.rows + 1], elements: .int64(m.rowStart.map { Int64($0) })),
-                "train.column": T(shape: [m.nonzeros], elements: .int32(m.columns)),
-                "train.value": T(shape: [m.nonzeros], values: m.values),
-            ],
-            metadata: ["model": modelName, "format": "autorec-swift \(Self.formatVersion)",
+            tensors: tensors,
+            metadata: ["model": modelName, "format": "autorec-swift \(fileFormatVersion)",
                        "encoder": configuration.encoder.rawValue, "decoder": configuration.decoder.rawValue])
     }
 
@@ -69,7 +81,7 @@ extension AutoRecModel {
             throw .notAModelDirectory(path: path, reason: "the model is not trained, so there is nothing to save")
         }
         let description = AutoRecModelDescription(
-            formatVersion: Self.formatVersion, model: modelName, configuration: configuration, scale: scale,
+            formatVersion: fileFormatVersion, model: modelName, configuration: configuration, scale: scale,
             users: userIDs.rawIDs, items: itemIDs.rawIDs, epochsTrained: history.count, bestEpoch: bestEpoch,
             dataPath: dataPath)
         try ModelDirectory(path).save(weights: weights, model: description, report: report)
@@ -86,12 +98,21 @@ extension AutoRecModel {
         let byItem = d.configuration.orientation == .item
         let inputs = byItem ? d.users.count : d.items.count
         let rows = byItem ? d.items.count : d.users.count
-        let k = d.configuration.hiddenUnits
-        let vt = try w.matrix("encoder.weight", rows: k, cols: inputs)
-        var v = Matrix(rows: inputs, cols: k)
-        for c in 0..<k { for u in 0..<inputs { v.storage[u * k + c] = vt.storage[c * inputs + u] } }
+        do {
+            try d.configuration.validate()
+        } catch {
+            throw .invalidJSON(path: dir.modelPath, detail: error.description)
+        }
+        let layers = d.configuration.hiddenLayers
+        let k = layers[0], last = layers[layers.count - 1]
+        let v = try w.matrix("encoder.weight", rows: k, cols: inputs).transposed()
         let mu = try w.floats("encoder.bias", shape: [k])
-        let wd = try w.matrix("decoder.weight", rows: inputs, cols: k)
+        var hidden = [Matrix]()
+        for l in 1..<max(1, layers.count) {
+            hidden.append(try w.matrix("hidden.\(l).weight", rows: layers[l], cols: layers[l - 1]).transposed())
+            hidden.append(Matrix(rows: 1, cols: layers[l], storage: try w.floats("hidden.\(l).bias", shape: [layers[l]])))
+        }
+        let wd = try w.matrix("decoder.weight", rows: inputs, cols: last)
         let b = try w.floats("decoder.bias", shape: [inputs])
         let start = try w.tensor("train.row_start"), cols = try w.tensor("train.column")
         let vals = try w.tensor("train.value")
@@ -112,8 +133,8 @@ extension AutoRecModel {
         colIdx = cs
         let training = RatingTable(users: byItem ? colIdx : rowIdx, items: byItem ? rowIdx : colIdx, ratings: vs,
                                    userIDs: userIDs, itemIDs: itemIDs, scale: d.scale)
-        let params = AutoRecParameters(tensors: [v, Matrix(rows: 1, cols: k, storage: mu), wd,
-                                                 Matrix(rows: 1, cols: inputs, storage: b)])
+        let params = AutoRecParameters(tensors: [v, Matrix(rows: 1, cols: k, storage: mu)] + hidden
+                                           + [wd, Matrix(rows: 1, cols: inputs, storage: b)])
         var model = AutoRecModel(configuration: d.configuration, parameters: params, training: training)
         model.bestEpoch = d.bestEpoch
         return (model, training)

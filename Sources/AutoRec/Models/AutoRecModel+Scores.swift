@@ -13,7 +13,7 @@ extension AutoRecModel {
             for i in 0..<scores.count { scores[i] = data?.globalMean ?? 0 }
             return
         }
-        let k = configuration.hiddenUnits
+        let k = codes.cols
         let f = configuration.decoder
         let u = Int(user)
         switch configuration.orientation {
@@ -54,19 +54,19 @@ extension AutoRecModel {
     /// Reconstructs a rating vector that was not in training (fold-in, no retraining): a new user's
     /// ratings of items for U-AutoRec, or a new item's ratings by users for I-AutoRec.
     ///
-    /// The vector is encoded as training vectors are, `h = g(V x + μ)`, with unobserved inputs
-    /// given the model's fill (a per-row mean fill uses the mean of `values`), and decoded to
-    /// `f(W h + b)` over every input.
+    /// The vector is encoded as training vectors are, `h = g(V x + μ)` (then through every further
+    /// hidden layer), with unobserved inputs given the model's fill (a per-row mean fill uses the
+    /// mean of `values`), and decoded to `f(W h + b)` over every input.
     ///
     /// - Parameters:
     ///   - inputs: indices of the observed inputs (items for U-AutoRec, users for I-AutoRec).
     ///   - values: their ratings.
     /// - Returns: one predicted rating per input index (unclipped).
-    /// - Complexity: O((observed + inputs) × hidden units).
+    /// - Complexity: O((observed + inputs) × hidden units) plus one product per further hidden layer.
     public func reconstruct(inputs: [Int32], values: [Float]) -> [Float] {
         precondition(inputs.count == values.count, "reconstruct: \(inputs.count) inputs, \(values.count) values")
         guard let p = parameters, let data else { return [] }
-        let k = configuration.hiddenUnits
+        let k = p.encoderWeight.cols
         let n = data.inputs
         let v = p.encoderWeight
         var rowOffset: Float = 0
@@ -90,12 +90,20 @@ extension AutoRecModel {
             for c in 0..<k { z[c] += x * v[Int(input), c] }
         }
         let g = configuration.encoder, f = configuration.decoder
-        let h = z.map { g.apply($0) }
+        var h = z.map { g.apply($0) }
+        for l in 1..<max(1, p.hiddenLayerCount) {
+            let w = p.tensors[2 * l]
+            var next = Matrix(rows: 1, cols: w.cols)
+            DenseLayer(activation: g).forward(Matrix(rows: 1, cols: h.count, storage: h), weight: w,
+                                              bias: p.tensors[2 * l + 1], into: &next)
+            h = next.storage
+        }
+        let width = h.count
         var out = [Float](repeating: 0, count: n)
         p.decoderWeight.storage.withUnsafeBufferPointer { w in
             h.withUnsafeBufferPointer { hs in
                 out.withUnsafeMutableBufferPointer { o in
-                    Kernels.gemvRows(0..<n, a: w.baseAddress!, cols: k, x: hs.baseAddress!, y: o.baseAddress!)
+                    Kernels.gemvRows(0..<n, a: w.baseAddress!, cols: width, x: hs.baseAddress!, y: o.baseAddress!)
                 }
             }
         }

@@ -78,8 +78,10 @@ public struct AutoRecModel: RatingModel, Sendable {
         case interrupted
     }
 
-    /// `I-AutoRec` or `U-AutoRec`.
-    public var modelName: String { configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec" }
+    /// `I-AutoRec` or `U-AutoRec`; `Deep I-AutoRec` or `Deep U-AutoRec` with two or more hidden layers.
+    public var modelName: String {
+        (configuration.isShallow ? "" : "Deep ") + (configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec")
+    }
 
     // MARK: - Training
 
@@ -101,8 +103,10 @@ public struct AutoRecModel: RatingModel, Sendable {
         let byItem = configuration.orientation == .item
         let rows = Double(byItem ? train.itemCount : train.userCount)
         let inputs = Double(byItem ? train.userCount : train.itemCount)
-        let k = Double(configuration.hiddenUnits)
-        let parameters = 2 * inputs * k + k + inputs
+        let widths = configuration.hiddenLayers.map(Double.init)
+        var parameters = inputs * (widths.first ?? 0) + (widths.first ?? 0) + inputs * (widths.last ?? 0) + inputs
+        for (a, b) in zip(widths, widths.dropFirst()) { parameters += a * b + b }
+        let k = widths.reduce(0, +)
         let optimizerCopies: Double
         switch configuration.optimizer.kind {
         case .lbfgs: optimizerCopies = 2 * Double(configuration.optimizer.history) + 3
@@ -122,9 +126,9 @@ public struct AutoRecModel: RatingModel, Sendable {
         let config = configuration
         try MemoryBudget.check(
             estimatedMemory(for: train),
-            for: "\(modelName) with \(config.hiddenUnits) hidden units over \(train.userCount) users and "
+            for: "\(modelName) with \(config.isShallow ? "\(config.hiddenUnits) hidden units" : "hidden layers \(config.layerText)") over \(train.userCount) users and "
                 + "\(train.itemCount) items",
-            hint: "lower --hidden-units, or use a machine with more memory")
+            hint: "lower \(config.isShallow ? "--hidden-units" : "--layers"), or use a machine with more memory")
         let data = AutoRecData(train, orientation: config.orientation, fill: config.fill)
         self.data = data
         scale = train.scale
@@ -133,7 +137,8 @@ public struct AutoRecModel: RatingModel, Sendable {
             state = try TrainingState.read(from: path, configuration: config, data: data)
         } else {
             var rng = SplitMix64(seed: config.seed)
-            let params = AutoRecParameters(inputs: data.inputs, hidden: config.hiddenUnits,
+            let params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers,
+                                           initialization: config.initialization ?? .fixed,
                                            scale: config.initialScale, using: &rng)
             state = TrainingState(
                 params: params, gradients: params.zeros(), rng: rng,
@@ -283,10 +288,13 @@ public struct AutoRecModel: RatingModel, Sendable {
     static func allCodes(_ config: AutoRecConfiguration, _ p: AutoRecParameters, _ data: AutoRecData) -> Matrix {
         let net = AutoRecNetwork(configuration: config)
         let batch = SparseBatch(all: data)
-        var h = Matrix(rows: data.rows, cols: config.hiddenUnits)
-        net.encode(p, matrix: batch.matrix, globalRows: batch.rows, values: batch.shiftedValues ?? batch.matrix.values,
-                   data: data, workspace: AutoRecWorkspace(), into: &h)
-        return h
+        let ws = AutoRecWorkspace()
+        ws.prepare(rows: data.rows, layers: config.hiddenLayers, entries: 0)
+        var rng = SplitMix64(seed: 0)  // unused: no dropout outside training
+        net.forwardHidden(p, matrix: batch.matrix, globalRows: batch.rows,
+                          values: batch.shiftedValues ?? batch.matrix.values, data: data, workspace: ws,
+                          training: false, rng: &rng)
+        return ws.code
     }
 
     // MARK: - Prediction
@@ -296,7 +304,7 @@ public struct AutoRecModel: RatingModel, Sendable {
         let byItem = configuration.orientation == .item
         let row = Int(byItem ? item : user), input = Int(byItem ? user : item)
         guard row < codes.rows, input < p.decoderWeight.rows else { return data?.globalMean ?? 0 }
-        let k = configuration.hiddenUnits
+        let k = codes.cols
         let dot = codes.storage.withUnsafeBufferPointer { h in
             p.decoderWeight.storage.withUnsafeBufferPointer { w in
                 Kernels.dot(h.baseAddress! + row * k, w.baseAddress! + input * k, k)

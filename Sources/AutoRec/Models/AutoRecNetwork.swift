@@ -1,25 +1,50 @@
 import RecMath
 
-/// The parameters of a one-hidden-layer AutoRec, in the order optimizers see them.
+/// The parameters of an AutoRec-family network, as an ordered list of named tensors that
+/// optimizers, checkpoints and model files all read.
 ///
-/// With d inputs and k hidden units: `V` (d × k, row u = input u's encoder weights), `μ` (1 × k),
-/// `W` (d × k, row u = output u's decoder weights), `b` (1 × d). Keeping one row per input in both
-/// weight matrices makes every per-rating operation touch one contiguous row of k floats.
+/// With d inputs and hidden layers of widths k₀ … k_{L−1}:
+/// - `V` (d × k₀, row u = input u's weights) and `μ` (1 × k₀): the sparse input layer;
+/// - `W_l` (k_{l−1} × k_l) and `b_l` (1 × k_l) for each further hidden layer l = 1 … L−1;
+/// - `W` (d × k_{L−1}, row u = output u's weights) and `b` (1 × d): the output layer.
+///
+/// The one-hidden-layer AutoRec is `[V, μ, W, b]`. Keeping one row per input in both the input
+/// and output weights makes every per-rating operation touch one contiguous row.
 public struct AutoRecParameters: Sendable, Equatable {
-    /// `[V, μ, W, b]`.
+    /// The tensors, in the order above.
     public var tensors: [Matrix]
 
-    static let encoderWeight = 0, encoderBias = 1, decoderWeight = 2, decoderBias = 3
-
-    /// Parameters for `inputs` inputs and `hidden` units drawn as in the AutoRec authors' code:
-    /// weights 𝒩(0, scale²), biases 𝒩(0, (scale/10)²).
+    /// Parameters for `inputs` inputs and one hidden layer of `hidden` units drawn as in the
+    /// AutoRec authors' code: weights 𝒩(0, scale²), biases 𝒩(0, (scale/10)²).
     public init(inputs: Int, hidden: Int, scale: Float, using rng: inout SplitMix64) {
-        tensors = [
-            Matrix(rows: inputs, cols: hidden, gaussianStandardDeviation: scale, using: &rng),
-            Matrix(rows: 1, cols: hidden, gaussianStandardDeviation: scale / 10, using: &rng),
-            Matrix(rows: inputs, cols: hidden, gaussianStandardDeviation: scale, using: &rng),
-            Matrix(rows: 1, cols: inputs, gaussianStandardDeviation: scale / 10, using: &rng),
-        ]
+        self.init(inputs: inputs, layers: [hidden], initialization: .fixed, scale: scale, using: &rng)
+    }
+
+    /// Parameters for `inputs` inputs and hidden layers `layers`, drawn in tensor order.
+    ///
+    /// `fixed` draws weights 𝒩(0, scale²) and biases 𝒩(0, (scale/10)²); the others draw weights
+    /// with the standard deviation of their rule (fan-in and fan-out of each matrix: d and k₀ for
+    /// `V`, k_{L−1} and d for the output `W`) and start biases at zero.
+    public init(
+        inputs: Int, layers: [Int], initialization: AutoRecConfiguration.Initialization, scale: Float,
+        using rng: inout SplitMix64
+    ) {
+        let shapes = Self.shapes(inputs: inputs, layers: layers)
+        var t = [Matrix]()
+        for (i, s) in shapes.enumerated() {
+            if i % 2 == 0 {
+                // The output weights are stored one row per output: their fan-in is the row width.
+                let output = i == shapes.count - 2
+                let sd = initialization.standardDeviation(fanIn: output ? s.cols : s.rows,
+                                                          fanOut: output ? s.rows : s.cols, fixedScale: scale)
+                t.append(Matrix(rows: s.rows, cols: s.cols, gaussianStandardDeviation: sd, using: &rng))
+            } else if initialization == .fixed {
+                t.append(Matrix(rows: 1, cols: s.cols, gaussianStandardDeviation: scale / 10, using: &rng))
+            } else {
+                t.append(Matrix(rows: 1, cols: s.cols))
+            }
+        }
+        tensors = t
     }
 
     /// Parameters from existing tensors (shapes checked by the caller).
@@ -27,14 +52,35 @@ public struct AutoRecParameters: Sendable, Equatable {
         self.tensors = tensors
     }
 
-    /// V (inputs × hidden).
-    public var encoderWeight: Matrix { tensors[Self.encoderWeight] }
-    /// μ (1 × hidden).
-    public var encoderBias: Matrix { tensors[Self.encoderBias] }
-    /// W (inputs × hidden).
-    public var decoderWeight: Matrix { tensors[Self.decoderWeight] }
-    /// b (1 × inputs).
-    public var decoderBias: Matrix { tensors[Self.decoderBias] }
+    /// Number of hidden layers.
+    public var hiddenLayerCount: Int { tensors.count / 2 - 1 }
+
+    /// V (inputs × k₀).
+    public var encoderWeight: Matrix { tensors[0] }
+    /// μ (1 × k₀).
+    public var encoderBias: Matrix { tensors[1] }
+    /// The output layer's W (inputs × last hidden width).
+    public var decoderWeight: Matrix { tensors[tensors.count - 2] }
+    /// The output layer's b (1 × inputs).
+    public var decoderBias: Matrix { tensors[tensors.count - 1] }
+
+    /// The names of the tensors, in order: `encoder.weight`, `encoder.bias`, `hidden.1.weight`,
+    /// `hidden.1.bias`, …, `decoder.weight`, `decoder.bias`.
+    public var names: [String] {
+        var n = ["encoder.weight", "encoder.bias"]
+        for l in 1..<max(1, hiddenLayerCount) { n += ["hidden.\(l).weight", "hidden.\(l).bias"] }
+        return n + ["decoder.weight", "decoder.bias"]
+    }
+
+    /// (name, tensor) in order.
+    public var named: [(name: String, tensor: Matrix)] { Array(zip(names, tensors)) }
+
+    /// The shapes (rows, cols) of every tensor for `inputs` inputs and these hidden layers.
+    static func shapes(inputs: Int, layers: [Int]) -> [(rows: Int, cols: Int)] {
+        var s = [(inputs, layers[0]), (1, layers[0])]
+        for l in 1..<max(1, layers.count) { s += [(layers[l - 1], layers[l]), (1, layers[l])] }
+        return s + [(inputs, layers[layers.count - 1]), (1, inputs)]
+    }
 
     /// Zeros of the same shapes (a gradient buffer).
     func zeros() -> [Matrix] { tensors.map { Matrix(rows: $0.rows, cols: $0.cols) } }
@@ -45,118 +91,100 @@ public struct AutoRecParameters: Sendable, Equatable {
 
 /// Scratch buffers of one forward and backward pass, reused between batches of equal shape.
 final class AutoRecWorkspace {
-    var code = Matrix(rows: 0, cols: 0)        // H = g(Z), before dropout
-    var dropped = Matrix(rows: 0, cols: 0)     // H after code dropout (unused without it)
-    var mask = [Float]()                        // 0 or 1/(1−p) per code unit
-    var codeGradient = Matrix(rows: 0, cols: 0) // ∂E/∂H, then ∂E/∂Z
-    var outputs = [Float]()                     // r̂ at each observed entry
-    var delta = [Float]()                       // ∂E/∂(pre-activation output) at each entry
-    var inputs = [Float]()                      // input values after input dropout
-    var fillSum = [Float]()                     // Σ_u V[u] (column sums)
-    var fillInput = [Float]()                   // Σ_u inputOffset[u] V[u]
+    /// Per hidden layer: H_l = g(Z_l) before dropout.
+    var hidden = [Matrix]()
+    /// Per hidden layer: H_l after dropout (empty matrix where the layer has none).
+    var dropped = [Matrix]()
+    /// Per hidden layer: the dropout mask, 0 or 1/(1−p) per unit.
+    var masks = [[Float]]()
+    /// Per hidden layer: ∂E/∂H_l, then ∂E/∂Z_l.
+    var gradients = [Matrix]()
+    var outputs = [Float]()  // r̂ at each target entry
+    var delta = [Float]()    // ∂E/∂(pre-activation output) at each entry
+    var inputs = [Float]()   // input values after input dropout
     var scratch = [Float]()
+    let input = SparseInputLayer.Workspace()
 
-    func prepare(rows: Int, hidden k: Int, entries: Int) {
-        if code.rows != rows || code.cols != k {
-            code = Matrix(rows: rows, cols: k)
-            codeGradient = Matrix(rows: rows, cols: k)
+    /// The output of the last hidden layer (the codes the output layer decodes).
+    var code: Matrix { hidden.last ?? Matrix(rows: 0, cols: 0) }
+
+    func prepare(rows: Int, layers: [Int], entries: Int) {
+        if hidden.count != layers.count || hidden.first?.rows != rows
+            || zip(hidden, layers).contains(where: { $0.cols != $1 })
+        {
+            hidden = layers.map { Matrix(rows: rows, cols: $0) }
+            gradients = hidden
+            dropped = layers.map { _ in Matrix(rows: 0, cols: 0) }
+            masks = layers.map { _ in [] }
         }
         if outputs.count != entries {
             outputs = [Float](repeating: 0, count: entries)
             delta = [Float](repeating: 0, count: entries)
         }
-        if fillSum.count != k {
-            fillSum = [Float](repeating: 0, count: k)
-            fillInput = [Float](repeating: 0, count: k)
-            scratch = [Float](repeating: 0, count: k)
-        }
     }
 }
 
-/// The forward and backward passes of AutoRec over a sparse batch of rating vectors.
+/// The forward and backward passes of an AutoRec-family network over a sparse batch of rating
+/// vectors: a ``SparseInputLayer``, then a ``DenseLayer`` per further hidden layer, then a
+/// ``SampledOutputLayer`` at the observed ratings, trained with a ``ReconstructionLoss``.
 ///
-/// Cost per call: five passes over the batch's observed ratings, each k multiply-adds per rating
-/// (encode, decode at observed entries, ∂W, ∂H, ∂V), plus O((rows + inputs) × k) dense work.
-/// Nothing of size rows × inputs is ever formed.
+/// Cost per call: five passes over the batch's observed ratings, each (width of the layer it
+/// touches) multiply-adds per rating, plus three GEMMs per further hidden layer and
+/// O((rows + inputs) × k) dense work. Nothing of size rows × inputs is ever formed.
 struct AutoRecNetwork {
     let configuration: AutoRecConfiguration
+    var loss: any ReconstructionLoss = MaskedSquaredError()
 
-    var hidden: Int { configuration.hiddenUnits }
+    init(configuration: AutoRecConfiguration) {
+        self.configuration = configuration
+    }
 
-    /// Z = V x_j + μ (+ the fill's dense part), then H = g(Z), for every row of `matrix`;
-    /// `values` are the inputs at the entries (ratings minus fill, maybe dropped out).
-    func encode(
+    var layers: [Int] { configuration.hiddenLayers }
+
+    /// The output of every hidden layer, without dropout, for the rows of `matrix` (`values`: the
+    /// inputs at its entries); the last one is what the output layer decodes.
+    func forwardHidden(
         _ p: AutoRecParameters, matrix: CSRMatrix, globalRows: [Int32], values: [Float], data: AutoRecData,
-        workspace ws: AutoRecWorkspace, into h: inout Matrix
+        workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64
     ) {
-        let k = hidden
-        matrix.multiply(p.encoderWeight, values: values, into: &h)
-        if !data.zeroFill {
-            if ws.fillSum.count != k {
-                ws.fillSum = [Float](repeating: 0, count: k)
-                ws.fillInput = [Float](repeating: 0, count: k)
-            }
-            p.encoderWeight.weightedRowSum(nil, into: &ws.fillSum)
-            p.encoderWeight.weightedRowSum(data.inputOffset, into: &ws.fillInput)
-        }
-        let zeroFill = data.zeroFill
         let g = configuration.encoder
-        p.encoderBias.storage.withUnsafeBufferPointer { mu in
-            ws.fillSum.withUnsafeBufferPointer { s1 in
-                ws.fillInput.withUnsafeBufferPointer { s2 in
-                    data.rowOffset.withUnsafeBufferPointer { ro in
-                        globalRows.withUnsafeBufferPointer { gr in
-                            h.storage.withUnsafeMutableBufferPointer { hs in
-                                // Chunks write disjoint rows of H.
-                                nonisolated(unsafe) let (mu, s1, s2, ro, gr, hs) = (mu, s1, s2, ro, gr, hs)
-                                parallelFor(matrix.rows, minimumChunk: max(1, 8192 / k)) { range, _ in
-                                    for j in range {
-                                        let row = hs.baseAddress! + j * k
-                                        if zeroFill {
-                                            for c in 0..<k { row[c] = g.apply(row[c] + mu[c]) }
-                                        } else {
-                                            let a = ro[Int(gr[j])]
-                                            for c in 0..<k { row[c] = g.apply(row[c] + mu[c] + s2[c] + a * s1[c]) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        SparseInputLayer(activation: g).forward(
+            weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
+            data: data, workspace: ws.input, into: &ws.hidden[0])
+        for l in 0..<layers.count {
+            let pDrop = configuration.dropout(afterLayer: l)
+            if training && pDrop > 0 {
+                Dropout(probability: pDrop).forward(ws.hidden[l], mask: &ws.masks[l], dropped: &ws.dropped[l],
+                                                    using: &rng)
+            }
+            if l + 1 < layers.count {
+                let input = training && pDrop > 0 ? ws.dropped[l] : ws.hidden[l]
+                DenseLayer(activation: g).forward(input, weight: p.tensors[2 * (l + 1)],
+                                                  bias: p.tensors[2 * (l + 1) + 1], into: &ws.hidden[l + 1])
             }
         }
     }
 
-    /// r̂ at every entry of `matrix` from codes `h`: `f(H[j] · W[u] + b[u])`.
+    /// r̂ at every entry of `matrix` from the last hidden layer's output `h`: `f(H[j] · W[u] + b[u])`.
     func decode(_ p: AutoRecParameters, matrix: CSRMatrix, codes h: Matrix, into out: inout [Float]) {
-        matrix.sampledProduct(h, p.decoderWeight, into: &out)
-        let f = configuration.decoder
-        let n = out.count
-        p.decoderBias.storage.withUnsafeBufferPointer { b in
-            matrix.columns.withUnsafeBufferPointer { cols in
-                out.withUnsafeMutableBufferPointer { o in
-                    nonisolated(unsafe) let (b, cols, o) = (b, cols, o)  // chunks write disjoint entries
-                    parallelFor(n, minimumChunk: 16_384) { range, _ in
-                        for e in range { o[e] = f.apply(o[e] + b[Int(cols[e])]) }
-                    }
-                }
-            }
-        }
+        SampledOutputLayer(activation: configuration.decoder).forward(
+            weight: p.decoderWeight, bias: p.decoderBias, matrix: matrix, codes: h, into: &out)
     }
 
     /// The batch objective and its gradient (written into `grads`, same shapes as the parameters).
     ///
-    /// `penaltyShare` is the batch's share B/N of the L2 penalty. With `training`, dropout is drawn
-    /// from `rng`; otherwise the pass is deterministic.
+    /// `penaltyShare` is the batch's share B/N of the L2 penalty, which covers every weight matrix
+    /// (not the biases). With `training`, dropout is drawn from `rng` (input dropout first, then
+    /// each hidden layer's mask in order); otherwise the pass is deterministic.
     /// - Returns: (objective, sum of squared errors at observed entries).
     func lossAndGradient(
         _ p: AutoRecParameters, batch: SparseBatch, data: AutoRecData, penaltyShare: Float,
         grads: inout [Matrix], workspace ws: AutoRecWorkspace, rng: inout SplitMix64, training: Bool
     ) -> (objective: Double, squaredError: Double) {
-        let k = hidden
         let m = batch.matrix
-        ws.prepare(rows: m.rows, hidden: k, entries: m.nonzeros)
+        let depth = layers.count
+        ws.prepare(rows: m.rows, layers: layers, entries: m.nonzeros)
+        for t in 0..<grads.count { grads[t].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
 
         // Inputs: ratings minus fill, with input dropout.
         let base = batch.shiftedValues ?? m.values
@@ -169,71 +197,60 @@ struct AutoRecNetwork {
         let inputs = training && pIn > 0 ? ws.inputs : base
 
         // Forward.
-        encode(p, matrix: m, globalRows: batch.rows, values: inputs, data: data, workspace: ws, into: &ws.code)
-        let pCode = configuration.codeDropout
-        let dropout = training && pCode > 0
-        if dropout {
-            let keep = 1 / (1 - pCode)
-            if ws.mask.count != ws.code.storage.count {
-                ws.mask = [Float](repeating: 0, count: ws.code.storage.count)
-            }
-            for c in 0..<ws.mask.count { ws.mask[c] = rng.nextFloat() < pCode ? 0 : keep }
-            ws.dropped = ws.code
-            for c in 0..<ws.mask.count { ws.dropped.storage[c] *= ws.mask[c] }
-        }
-        decode(p, matrix: m, codes: dropout ? ws.dropped : ws.code, into: &ws.outputs)
+        forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, data: data, workspace: ws,
+                      training: training, rng: &rng)
+        func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
+        func layerOutput(_ l: Int) -> Matrix { dropped(l) ? ws.dropped[l] : ws.hidden[l] }
+        decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
 
-        // Errors at observed entries: delta = (r̂ − r) f'(r̂).
-        let f = configuration.decoder
-        var squaredError = 0.0
-        for e in 0..<m.nonzeros {
-            let err = ws.outputs[e] - m.values[e]
-            squaredError += Double(err * err)
-            ws.delta[e] = err * f.derivative(output: ws.outputs[e])
-        }
+        let (objective, squaredError) = loss.evaluate(
+            outputs: ws.outputs, targets: m.values, weights: nil, activation: configuration.decoder, delta: &ws.delta)
 
-        // Backward. ∂b[u] = Σ_j delta_ju.
-        for c in 0..<grads[3].storage.count { grads[3].storage[c] = 0 }
-        for e in 0..<m.nonzeros { grads[3].storage[Int(m.columns[e])] += ws.delta[e] }
-        // ∂W[u] = Σ_j delta_ju H[j] + λ_b W[u].
-        batch.transpose.multiply(values: ws.delta, dropout ? ws.dropped : ws.code, into: &grads[2])
-        // ∂H[j] = Σ_u delta_ju W[u], then ∂Z = ∂H ⊙ mask ⊙ g'(H).
-        m.multiply(p.decoderWeight, values: ws.delta, into: &ws.codeGradient)
+        // Backward.
+        let out = grads.count - 2
+        withPair(&grads, out) { dw, db in
+            SampledOutputLayer(activation: configuration.decoder).backward(
+                ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
+                weightGradient: &dw, biasGradient: &db, codeGradient: &ws.gradients[depth - 1])
+        }
         let g = configuration.encoder
-        let n = ws.code.storage.count
-        ws.code.storage.withUnsafeBufferPointer { hs in
-            ws.mask.withUnsafeBufferPointer { ms in
-                ws.codeGradient.storage.withUnsafeMutableBufferPointer { ds in
-                    nonisolated(unsafe) let (hs, ms, ds) = (hs, ms, ds)  // chunks write disjoint ranges
-                    parallelFor(n, minimumChunk: 16_384) { range, _ in
-                        for c in range {
-                            ds[c] *= g.derivative(output: hs[c]) * (dropout ? ms[c] : 1)
-                        }
-                    }
+        for l in stride(from: depth - 1, through: 0, by: -1) {
+            g.backward(outputs: ws.hidden[l], mask: dropped(l) ? ws.masks[l] : nil, gradient: &ws.gradients[l])
+            if l > 0 {
+                let dz = ws.gradients[l]
+                withPair(&grads, 2 * l) { dw, db in
+                    DenseLayer(activation: g).backward(
+                        dz, input: layerOutput(l - 1), weight: p.tensors[2 * l], weightGradient: &dw,
+                        biasGradient: &db, scratch: &ws.scratch, inputGradient: &ws.gradients[l - 1])
                 }
             }
         }
-        // ∂μ = Σ_j ∂Z[j].
-        ws.codeGradient.weightedRowSum(nil, into: &grads[1].storage)
-        // ∂V[u] = Σ_j x_ju ∂Z[j] (observed part) + Σ_j fill(j,u) ∂Z[j] (dense part) + λ_b V[u].
-        batch.transpose.multiply(values: inputs, ws.codeGradient, into: &grads[0])
-        if !data.zeroFill {
-            var rowOffsets = [Float](repeating: 0, count: m.rows)
-            for j in 0..<m.rows { rowOffsets[j] = data.rowOffset[Int(batch.rows[j])] }
-            ws.codeGradient.weightedRowSum(rowOffsets, into: &ws.scratch)
-            let dmu = grads[1].storage
-            for u in 0..<data.inputs {
-                let a = data.inputOffset[u]
-                for c in 0..<k { grads[0][u, c] += ws.scratch[c] + a * dmu[c] }
-            }
+        withPair(&grads, 0) { dv, dmu in
+            SparseInputLayer(activation: g).backward(
+                ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
+                weightGradient: &dv, biasGradient: &dmu)
         }
+
         let lambda = configuration.l2 * penaltyShare
         var penalty = 0.0
         if lambda > 0 {
-            grads[0].add(p.encoderWeight, scaledBy: lambda)
-            grads[2].add(p.decoderWeight, scaledBy: lambda)
-            penalty = 0.5 * Double(lambda) * (p.encoderWeight.sumOfSquares() + p.decoderWeight.sumOfSquares())
+            for t in stride(from: 0, to: grads.count, by: 2) {
+                grads[t].add(p.tensors[t], scaledBy: lambda)
+                penalty += p.tensors[t].sumOfSquares()
+            }
+            penalty *= 0.5 * Double(lambda)
         }
-        return (0.5 * squaredError + penalty, squaredError)
+        return (objective + penalty, squaredError)
     }
+}
+
+/// Runs `body` on tensors `i` (a weight's gradient) and `i + 1` (its bias's) of `tensors`, moved
+/// out while it runs so that both can be passed `inout` without copying their storage.
+func withPair(_ tensors: inout [Matrix], _ i: Int, _ body: (inout Matrix, inout Matrix) -> Void) {
+    var a = Matrix(rows: 0, cols: 0), b = Matrix(rows: 0, cols: 0)
+    swap(&a, &tensors[i])
+    swap(&b, &tensors[i + 1])
+    body(&a, &b)
+    swap(&a, &tensors[i])
+    swap(&b, &tensors[i + 1])
 }

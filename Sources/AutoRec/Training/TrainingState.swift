@@ -73,8 +73,7 @@ struct TrainingState {
                 path: path, detail: "the checkpoint was made with another configuration (only --epochs and "
                     + "--patience may change when resuming)")
         }
-        let k = configuration.hiddenUnits, n = data.inputs
-        let shapes = [(n, k), (1, k), (n, k), (1, n)]
+        let shapes = AutoRecParameters.shapes(inputs: data.inputs, layers: configuration.hiddenLayers)
         func tensors(_ prefix: String) throws -> [Matrix] {
             try shapes.enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
         }
