@@ -46,6 +46,23 @@ extension CLI {
                 (["train", "--data", "x", "--schedule", "exp:fast"], "The value 'exp:fast' is invalid for '--schedule <schedule>'"),
                 (["train", "--data", "x", "--hidden-units", "0"], "hidden units must be at least 1, got 0"),
                 (
+                    ["train", "--data", "x", "--layers", "512,0,512"],
+                    "--layers 512,0,512: a layer of 0 units (each layer needs at least 1)"
+                ),
+                (["train", "--data", "x", "--layers", "64,,64"], "--layers 64,,64: '' is not a number"),
+                (
+                    ["train", "--data", "x", "--model", "deep-autorec", "--layer-dropout", "0.5,0.2"],
+                    "--layer-dropout 0.5,0.2: 2 values for 3 hidden layers (--layers 512,256,512)"
+                ),
+                (
+                    ["train", "--data", "x", "--layers", "8,8", "--layer-dropout", "0.5,1"],
+                    "--layer-dropout 0.5,1: a dropout of 1.0 (each must be in [0, 1))"
+                ),
+                (
+                    ["train", "--data", "x", "--initialization", "big"],
+                    "The value 'big' is invalid for '--initialization <rule>'"
+                ),
+                (
                     ["baseline", "--data", "x", "--cold-start", "maybe"],
                     "The value 'maybe' is invalid for '--cold-start <policy>'"
                 ),

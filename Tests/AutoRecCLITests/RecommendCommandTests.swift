@@ -85,10 +85,16 @@ extension CLI {
             #expect(Float(scores[0]) == best.rating)
         }
 
-        @Test("U-AutoRec folds in a new user's ratings given with --ratings")
-        func foldIn() async throws {
+        @Test("U-AutoRec and a deep model fold in a new user's ratings given with --ratings",
+              arguments: [["--model", "u-autorec"], ["--model", "deep-autorec", "--layers", "8,4,8"]])
+        func foldIn(model options: [String]) async throws {
             let folder = try TemporaryFolder()
-            let model = try await Fixture.trainedModel(in: folder, "--model", "u-autorec")
+            let data = try Fixture.movieLens100K(in: folder)
+            let test = try Fixture.givenTest(in: folder)
+            let model = folder.file("model")
+            try await autorec(
+                ["train", "--data", data, "--split", "given", "--test", test, "--hidden-units", "8", "--epochs", "5",
+                 "--patience", "0", "--save", model, "--quiet"] + options)
             let ratings = try folder.write("# a new user\n1\t5\n3,1\n7 4\n", to: "mine.tsv")
             let list = try recommendations("--model", model, "--ratings", ratings, "--count", "5")
             #expect(list.count == 5)

@@ -9,15 +9,17 @@ extension CLI {
     @Suite struct TrainCommandTests {
         @Test(
             "train --save --report, then evaluate --model on the same data and seed gives the same test RMSE",
-            arguments: ["i-autorec", "u-autorec"])
+            arguments: ["i-autorec", "u-autorec", "deep-autorec"])
         func trainThenEvaluate(model: String) async throws {
             let folder = try TemporaryFolder()
             let data = try Fixture.movieLens100K(in: folder)
             let dir = folder.file("model"), trained = folder.file("train.json"),
                 evaluated = folder.file("eval.json")
+            // The deep preset with narrow layers keeps the debug build quick.
+            let deep = model == "deep-autorec" ? ["--layers", "8,4,8", "--learning-rate", "0.01"] : []
             try await autorec(
-                "train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
-                "--seed", "7", "--save", dir, "--report", trained, "--quiet")
+                ["train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
+                 "--seed", "7", "--save", dir, "--report", trained, "--quiet"] + deep)
             #expect(
                 try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
                     == ["model.json", "report.json", "weights.safetensors"])
@@ -31,6 +33,7 @@ extension CLI {
             let configuration = try #require(report["configuration"] as? [String: Any])
             #expect(configuration["hiddenUnits"] as? Int == 8)
             #expect(configuration["orientation"] as? String == (model == "i-autorec" ? "item" : "user"))
+            #expect(configuration["layers"] as? [Int] == (deep.isEmpty ? nil : [8, 4, 8]))
             #expect(configuration["seed"] as? Int == 7)
             let trainTest = try #require(report["test"] as? [String: Any])
             // Refit (the default) trains on the validation ratings too, so none are scored afterwards;
@@ -43,8 +46,8 @@ extension CLI {
 
             let plain = folder.file("plain.json")
             try await autorec(
-                "train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
-                "--seed", "7", "--no-refit", "--report", plain, "--quiet")
+                ["train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
+                 "--seed", "7", "--no-refit", "--report", plain, "--quiet"] + deep)
             let validation = try #require(try jsonFile(plain)["validation"] as? [String: Any])
             #expect(validation["count"] as? Int == 27)  // 10% of the 270 training ratings
 

@@ -7,7 +7,7 @@ import RecData
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train I-AutoRec or U-AutoRec on a split, evaluate it on the test part, and save it.",
+        abstract: "Train I-AutoRec, U-AutoRec or a deep AutoRec on a split, evaluate it on the test part, and save it.",
         discussion: """
             The default is the AutoRec paper's I-AutoRec: 500 sigmoid hidden units, identity \
             output, lambda = 100 (U-AutoRec: 200), full-batch L-BFGS, on a random 90/10 split with \
@@ -17,6 +17,10 @@ struct TrainCommand: AsyncParsableCommand {
             E = 1/2 sum over observed (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed (not averaged) \
             over ratings; mini-batches take their share of the penalty.
 
+            --model deep-autorec (or --layers with two or more widths) trains a deep autoencoder \
+            (Kuchaiev and Ginsburg 2017): the preset is user-based [512,256,512], SELU, dropout 0.8 on \
+            the code layer, zero fill, Adam at 1e-4; the penalty then covers every weight matrix.
+
             Ctrl-C stops after the current batch, keeps the best weights, evaluates and saves.
 
             Examples:
@@ -25,6 +29,8 @@ struct TrainCommand: AsyncParsableCommand {
               autorec train --data ml-100k --split given --given u1 --report u1.json
               autorec train --data ml-1m --optimizer adam --learning-rate 0.003
               autorec train --data ml-1m --encoder elu --fill user-mean --code-dropout 0.1
+              autorec train --data ml-1m --model deep-autorec
+              autorec train --data ml-1m --model u-autorec --layers 256,512,256 --encoder elu --optimizer adam
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i --resume i.ckpt
             """)
@@ -63,7 +69,7 @@ struct TrainCommand: AsyncParsableCommand {
         let (parts, description) = try split.makeParts(data, seed: runtime.seed)
         guard let p = parts.first else { return }
         if p.validation == nil { config.patience = 0 }
-        log("\(config.orientation == .item ? "I" : "U")-AutoRec, \(description): train \(p.train.count), "
+        log("\(AutoRecModel(configuration: config).modelName)\(config.isShallow ? "" : " [\(config.layerText)]"), \(description): train \(p.train.count), "
             + "validation \(p.validation?.count ?? 0), test \(p.test.count) ratings")
         var model = AutoRecModel(configuration: config)
         model.checkpointPath = checkpoint

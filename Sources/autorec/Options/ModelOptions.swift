@@ -1,32 +1,65 @@
 import ArgumentParser
 import AutoRec
+import Foundation
 
 /// The AutoRec model and its training settings.
 struct ModelOptions: ParsableArguments {
     /// Every default below is the library's (`AutoRecConfiguration`), so the two cannot drift apart.
     private static let defaults = AutoRecConfiguration.iAutoRec
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case iAutoRec = "i-autorec", uAutoRec = "u-autorec"
+        case iAutoRec = "i-autorec", uAutoRec = "u-autorec", deepAutoRec = "deep-autorec"
+
+        /// The library's preset for this model.
+        var preset: AutoRecConfiguration {
+            switch self {
+            case .iAutoRec: .iAutoRec
+            case .uAutoRec: .uAutoRec
+            case .deepAutoRec: .deepAutoRec
+            }
+        }
     }
 
-    @Option(help: "i-autorec (encode items' rating vectors) or u-autorec (encode users').")
+    @Option(help: ArgumentHelp(
+        "i-autorec (encode items' rating vectors), u-autorec (encode users'), or deep-autorec: the deep-autoencoder "
+            + "study's best, user-based, layers 512,256,512, selu, dropout 0.8 on the 256-unit code, zero fill, "
+            + "LeCun init, adam with learning rate 1e-4 and no L2; any option below overrides a preset's value."))
     var model: Kind = .iAutoRec
-    @Option(help: "Hidden units k.") var hiddenUnits = Self.defaults.hiddenUnits
-    @Option(help: "Encoder activation g: identity, sigmoid, tanh, relu, leaky-relu, elu, selu.")
-    var encoder = Self.defaults.encoder
+    @Option(help: "Hidden units k of the one-hidden-layer models.") var hiddenUnits = Self.defaults.hiddenUnits
+    @Option(help: ArgumentHelp(
+        "Widths of the hidden layers of a deep model, input side first (deep-autorec: 512,256,512); one width "
+            + "is the paper's model.", valueName: "w1,w2,..."))
+    var layers: String?
+    @Option(help: ArgumentHelp(
+        "Encoder activation g of every hidden layer: identity, sigmoid, tanh, relu, leaky-relu, elu, selu "
+            + "(default: sigmoid; deep-autorec: selu).", valueName: "activation"))
+    var encoder: Activation?
     @Option(help: "Decoder activation f (same choices).") var decoder = Self.defaults.decoder
     @Option(help: ArgumentHelp(
+        "Dropout probability after each hidden layer, one per layer (default: --code-dropout on the middle "
+            + "layer only).", valueName: "p1,p2,..."))
+    var layerDropout: String?
+    @Option(help: ArgumentHelp(
+        "Initial weights: fixed (N(0, --initial-scale^2), the paper's), lecun, glorot or he "
+            + "(default: fixed; deep-autorec: lecun).", valueName: "rule"))
+    var initialization: AutoRecConfiguration.Initialization?
+    @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
-            + "(default: 100 for i-autorec, 200 for u-autorec).", valueName: "lambda"))
+            + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec).", valueName: "lambda"))
     var l2: Float?
-    @Option(help: "Dropout on the code layer during training.") var codeDropout = Self.defaults.codeDropout
+    @Option(help: ArgumentHelp("Dropout on the code layer during training (default: 0; deep-autorec: 0.8).",
+                               valueName: "p"))
+    var codeDropout: Float?
     @Option(help: "Dropout on observed inputs during training.") var inputDropout = Self.defaults.inputDropout
     @Option(help: ArgumentHelp("Value of unobserved inputs: zero, user-mean, item-mean, or a number.",
                                valueName: "fill"))
     var fill = Self.defaults.fill
-    @Option(help: "lbfgs (full batch, default), rprop (full batch), adam or sgd (mini-batch).")
-    var optimizer = Self.defaults.optimizer.kind
-    @Option(help: "Learning rate of adam and sgd.") var learningRate = Self.defaults.optimizer.learningRate
+    @Option(help: ArgumentHelp(
+        "lbfgs (full batch, default), rprop (full batch), adam (deep-autorec's) or sgd (mini-batch).",
+        valueName: "optimizer"))
+    var optimizer: OptimizerConfiguration.Kind?
+    @Option(help: ArgumentHelp("Learning rate of adam and sgd (default: 0.001; deep-autorec: 0.0001).",
+                               valueName: "rate"))
+    var learningRate: Float?
     @Option(help: "Momentum of sgd.") var momentum = Self.defaults.optimizer.momentum
     @Option(help: ArgumentHelp("Learning-rate schedule of adam and sgd: constant, cosine, exp:GAMMA, step:EVERY:FACTOR.",
                                valueName: "schedule"))
@@ -39,23 +72,55 @@ struct ModelOptions: ParsableArguments {
     var refit = Self.defaults.refit
     @Option(help: "Standard deviation of the initial weights.") var initialScale = Self.defaults.initialScale
 
-    /// Rejects a bad --fill, --schedule or model setting while parsing, before any data is read.
+    /// Rejects a bad --fill, --schedule, --layers or model setting while parsing, before any data is read.
     func validate() throws {
         _ = try configuration(seed: 0)
     }
 
+    /// A comma-separated list of `T`, or a message naming the option, the text and what is wrong.
+    static func list<T: LosslessStringConvertible>(_ text: String, option: String, _ check: (T) -> String?) throws
+        -> [T]
+    {
+        var values = [T]()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = part.trimmingCharacters(in: .whitespaces)
+            guard let v = T(item) else {
+                throw ValidationError("\(option) \(text): '\(item)' is not a number")
+            }
+            if let problem = check(v) { throw ValidationError("\(option) \(text): \(problem)") }
+            values.append(v)
+        }
+        return values
+    }
+
     /// The configuration these options describe, checked.
     func configuration(seed: UInt64) throws -> AutoRecConfiguration {
-        var c = model == .iAutoRec ? AutoRecConfiguration.iAutoRec : .uAutoRec
+        var c = model.preset
+        if let layers {
+            c.layers = try Self.list(layers, option: "--layers") { (w: Int) in
+                w < 1 ? "a layer of \(w) units (each layer needs at least 1)" : nil
+            }
+        }
+        if let layerDropout {
+            let p = try Self.list(layerDropout, option: "--layer-dropout") { (p: Float) in
+                (0..<1).contains(p) ? nil : "a dropout of \(p) (each must be in [0, 1))"
+            }
+            guard p.count == c.hiddenLayers.count else {
+                throw ValidationError("--layer-dropout \(layerDropout): \(p.count) values for "
+                                      + "\(c.hiddenLayers.count) hidden layers (--layers \(c.layerText))")
+            }
+            c.layerDropout = p
+        }
         c.hiddenUnits = hiddenUnits
-        c.encoder = encoder
+        c.encoder = encoder ?? c.encoder
         c.decoder = decoder
         c.l2 = l2 ?? c.l2
-        c.codeDropout = codeDropout
+        c.codeDropout = codeDropout ?? c.codeDropout
         c.inputDropout = inputDropout
         c.fill = fill
-        c.optimizer.kind = optimizer
-        c.optimizer.learningRate = learningRate
+        c.initialization = initialization ?? c.initialization
+        c.optimizer.kind = optimizer ?? c.optimizer.kind
+        c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
         c.optimizer.momentum = momentum
         c.optimizer.schedule = schedule
         c.epochs = epochs
@@ -71,6 +136,7 @@ struct ModelOptions: ParsableArguments {
 
 extension Activation: ExpressibleByArgument {}
 extension OptimizerConfiguration.Kind: ExpressibleByArgument {}
+extension AutoRecConfiguration.Initialization: ExpressibleByArgument {}
 
 extension AutoRecConfiguration.Fill: ExpressibleByArgument {
     public init?(argument: String) { self.init(text: argument) }
