@@ -36,7 +36,7 @@ class SavedModel:
     def __init__(self, folder):
         with open(f"{folder}/model.json") as f:
             self.description = json.load(f)
-        if self.description["formatVersion"] > 1:
+        if self.description["formatVersion"] > 2:
             raise ValueError("model.json was written by a newer autorec: upgrade this script")
         w = load_file(f"{folder}/weights.safetensors")
         c = self.description["configuration"]
@@ -54,6 +54,10 @@ class SavedModel:
         self.mu = w["encoder.bias"].astype(np.float64)       # [hidden]
         self.W = w["decoder.weight"].astype(np.float64)      # [inputs, hidden]
         self.b = w["decoder.bias"].astype(np.float64)        # [inputs]
+        # Deep models (formatVersion 2): further hidden layers, nn.Linear layout [out, in].
+        depth = len(c.get("layers") or [0])
+        self.hidden = [(w[f"hidden.{l}.weight"].astype(np.float64), w[f"hidden.{l}.bias"].astype(np.float64))
+                       for l in range(1, depth)]
 
         # The training ratings as CSR over the encoded rows (items for I-AutoRec, users for
         # U-AutoRec); columns are input indices (users for I-AutoRec, items for U-AutoRec).
@@ -101,8 +105,10 @@ class SavedModel:
         return x
 
     def reconstruct(self, row):
-        """f(W g(V x + mu) + b): the model's output for every input of encoded row `row`."""
+        """f(W g(... g(V x + mu) ...) + b): the model's output for every input of encoded row `row`."""
         code = self.g(self.V @ self.input_vector(row) + self.mu)
+        for weight, bias in self.hidden:
+            code = self.g(weight @ code + bias)
         return self.f(self.W @ code + self.b)
 
     def baseline(self, user, item):

@@ -34,6 +34,10 @@ struct AutoRecBench: ParsableCommand {
     @Flag(help: "Retrain on train+validation for the best epoch count.") var refit = false
     @Option(help: "Fill: zero, user-mean, item-mean.") var fill = "zero"
     @Option(help: "Code dropout.") var codeDropout: Float = 0
+    @Option(help: "Hidden layers of a deep model, e.g. 512,256,512 (default: one layer of --hidden units).")
+    var layers: String?
+    @Option(help: "Hidden activation (default: the model's, sigmoid).") var encoder: String?
+    @Option(help: "Initialization: fixed, lecun, glorot, he (default: fixed).") var initialization: String?
 
     func run() throws {
         Parallelism.defaultThreads = threads
@@ -70,6 +74,24 @@ struct AutoRecBench: ParsableCommand {
         }
         config.optimizer.kind = kind
         config.optimizer.learningRate = learningRate
+        if let layers {
+            let widths = layers.split(separator: ",").compactMap { Int($0) }
+            guard widths.count == layers.split(separator: ",").count, !widths.isEmpty else {
+                throw ValidationError("--layers \(layers): expected widths such as 512,256,512")
+            }
+            config.layers = widths
+        }
+        if let encoder {
+            guard let g = Activation(rawValue: encoder) else { throw ValidationError("unknown activation \(encoder)") }
+            config.encoder = g
+        }
+        if let initialization {
+            guard let i = AutoRecConfiguration.Initialization(rawValue: initialization) else {
+                throw ValidationError("unknown initialization \(initialization)")
+            }
+            config.initialization = i
+        }
+        try config.validate()
         var model = AutoRecModel(configuration: config)
         let verbose = self.verbose
         model.onEpoch = { r in
@@ -93,8 +115,8 @@ struct AutoRecBench: ParsableCommand {
             testSq += d * d
         }
         let best = model.history.compactMap(\.validationRMSE).min() ?? .nan
-        print(String(format: "%@-AutoRec k=%d %@: %d epochs, median %.3f s/epoch (min %.3f), %.2f M ratings/s, "
-                     + "%.1f GFLOP/s useful, total %.1f s", orientation == "user" ? "U" : "I", hidden, optimizer,
+        print(String(format: "%@-AutoRec k=%@ %@: %d epochs, median %.3f s/epoch (min %.3f), %.2f M ratings/s, "
+                     + "%.1f GFLOP/s useful, total %.1f s", orientation == "user" ? "U" : "I", config.layerText, optimizer,
                      model.history.count, median, secs[0], nnz / median / 1e6, gflops, total))
         print(String(format: "best validation RMSE %.4f at epoch %d; test RMSE %.4f", best, model.bestEpoch,
                      (testSq / Double(outer.test.count)).squareRoot()))

@@ -18,6 +18,9 @@ struct ReferenceAutoRec {
     var inputMask: [Double]?
     /// Per hidden layer: batch rows × width, 0 or 1/(1−p); nil where the layer has no dropout.
     var layerMasks: [[Double]?]
+    /// Per batch entry: whether masking noise hid it, and the Gaussian noise added to it.
+    var hiddenEntries: [Bool]?
+    var inputNoise: [Double]?
 
     init(config: AutoRecConfiguration, data: AutoRecData, penaltyShare: Double, rows: [Int]? = nil) {
         self.config = config
@@ -30,7 +33,17 @@ struct ReferenceAutoRec {
     /// Draws the masks the network draws from `rng` (input entries first, then each layer in order).
     mutating func drawMasks(entries: Int, using rng: inout SplitMix64) {
         let pIn = Double(config.inputDropout)
-        if pIn > 0 { inputMask = (0..<entries).map { _ in Double(rng.nextFloat()) < pIn ? 0 : 1 / (1 - pIn) } }
+        if pIn > 0 {
+            let keep = Double(1 / (1 - config.inputDropout))
+            inputMask = (0..<entries).map { _ in Double(rng.nextFloat()) < pIn ? 0 : keep }
+        }
+        if let p = config.maskingNoise, p > 0 { hiddenEntries = (0..<entries).map { _ in rng.nextFloat() < p } }
+        if let sigma = config.gaussianNoise, sigma > 0 {
+            inputNoise = (0..<entries).map { e in
+                let noise = Double(sigma * Float(rng.nextGaussian()))
+                return hiddenEntries?[e] == true ? 0 : noise
+            }
+        }
         for (l, width) in config.hiddenLayers.enumerated() {
             let p = config.dropout(afterLayer: l)
             guard p > 0 else { continue }
@@ -60,9 +73,14 @@ struct ReferenceAutoRec {
         var entry = 0
         for (local, j) in rows.enumerated() {
             var x = (0..<n).map { Double(data.rowOffset[j] + data.inputOffset[$0]) }
+            let first = entry
             for q in m.rowStart[j]..<m.rowStart[j + 1] {
                 let fill = x[Int(m.columns[q])]
-                x[Int(m.columns[q])] = fill + (Double(m.values[q]) - fill) * (inputMask?[entry + q - m.rowStart[j]] ?? 1)
+                let b = first + q - m.rowStart[j]
+                var shifted = Float(m.values[q]) - Float(fill)
+                if let mask = inputMask { shifted = Float(Double(shifted) * mask[b]) }
+                if hiddenEntries?[b] == true { shifted = 0 }
+                x[Int(m.columns[q])] = fill + Double(shifted) + (inputNoise?[b] ?? 0)
             }
             entry += m.rowStart[j + 1] - m.rowStart[j]
             // Layer 0 reads x through V (n × k₀, one row per input).
@@ -84,7 +102,9 @@ struct ReferenceAutoRec {
                 var o = t[out + 1][u]
                 for c in 0..<fanIn { o += t[out][u * fanIn + c] * d[c] }
                 let err = Self.act(config.decoder, o) - Double(m.values[q])
-                e += 0.5 * err * err
+                let hid = hiddenEntries?[first + q - m.rowStart[j]]
+                let w = hid.map { Double($0 ? config.maskedWeight ?? 1 : config.visibleWeight ?? 1) } ?? 1
+                e += 0.5 * w * err * err
             }
         }
         var sq = 0.0
@@ -234,6 +254,25 @@ struct ReferenceAutoRec {
         c.codeDropout = code
         c.layerDropout = perLayer
         AutoRecGradientTests.check(c, training: true, scale: 0.5)
+    }
+
+    @Test("denoising: masking noise with α/β loss weights and Gaussian noise, noise held fixed",
+          arguments: [(Float(0.4), Float(2), Float(0.5), Float(0)), (0, 1, 1, 0.3), (0.3, 0.7, 1.5, 0.2)])
+    func denoising(masking: Float, alpha: Float, beta: Float, sigma: Float) {
+        for layers in [nil, [3, 2, 3]] as [[Int]?] {
+            var c = AutoRecConfiguration()
+            c.hiddenUnits = 3
+            c.layers = layers
+            c.encoder = .tanh
+            c.fill = .userMean
+            c.l2 = 0.2
+            c.maskingNoise = masking
+            c.maskedWeight = alpha
+            c.visibleWeight = beta
+            c.gaussianNoise = sigma
+            c.inputDropout = 0.2
+            AutoRecGradientTests.check(c, training: true, scale: 0.5)
+        }
     }
 
     @Test("the one-layer case draws exactly the paper's tensors and names")

@@ -2,6 +2,7 @@
 import RecData
 import RecMath
 import RecTestSupport
+import RealModule
 import Testing
 
 /// Low-rank ratings: r = clip(round(3 + 1.2 * p_u . q_i)), rank 2, about `density` of pairs observed.
@@ -332,5 +333,82 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         c.layers = layers
         c.layerDropout = dropout
         #expect(throws: ConfigurationError.invalid(message)) { try c.validate() }
+    }
+}
+
+@Suite struct RefeedingTests {
+    /// One user, two items, one observed rating: the sparse step, then one dense re-feeding step
+    /// computed by hand for a 2-input, 1-hidden-unit network (sigmoid code, identity output).
+    @Test("a re-feeding step matches the hand-computed two-layer update")
+    func handComputed() throws {
+        var users = IDMap(), items = IDMap()
+        _ = users.intern("u")
+        _ = items.intern("a")
+        _ = items.intern("b")
+        let table = RatingTable(users: [0], items: [0], ratings: [4], userIDs: users, itemIDs: items)
+        var c = AutoRecConfiguration()
+        c.orientation = .user
+        c.hiddenUnits = 1
+        c.l2 = 0
+        c.epochs = 1
+        c.patience = 0
+        c.refit = false
+        c.initialScale = 0.5
+        c.optimizer.kind = .sgd
+        c.optimizer.momentum = 0
+        c.optimizer.learningRate = 0.1
+        var plain = AutoRecModel(configuration: c)
+        try plain.fit(table, validation: nil)
+        c.refeedSteps = 1
+        var refed = AutoRecModel(configuration: c)
+        try refed.fit(table, validation: nil)
+
+        // After the sparse step (identical in both runs): V (2×1), μ, W (2×1), b (2).
+        let p = try #require(plain.parameters).tensors.map { $0.storage.map(Double.init) }
+        let (v, mu, w, b) = (p[0], p[1][0], p[2], p[3])
+        func sigmoid(_ z: Double) -> Double { 1 / (1 + Double.exp(-z)) }
+        // The dense output of the user's vector x = (4, 0) becomes input and target.
+        let h0 = sigmoid(v[0] * 4 + mu)
+        let y = [w[0] * h0 + b[0], w[1] * h0 + b[1]]
+        let h = sigmoid(v[0] * y[0] + v[1] * y[1] + mu)
+        let delta = [w[0] * h + b[0] - y[0], w[1] * h + b[1] - y[1]]
+        let dz = (delta[0] * w[0] + delta[1] * w[1]) * h * (1 - h)
+        let lr = 0.1
+        let expected = [
+            [v[0] - lr * y[0] * dz, v[1] - lr * y[1] * dz], [mu - lr * dz],
+            [w[0] - lr * delta[0] * h, w[1] - lr * delta[1] * h], [b[0] - lr * delta[0], b[1] - lr * delta[1]],
+        ]
+        let got = try #require(refed.parameters).tensors.map { $0.storage.map(Double.init) }
+        #expect(got != p, "re-feeding changed nothing")
+        for t in 0..<4 {
+            for i in 0..<expected[t].count {
+                #expect(abs(got[t][i] - expected[t][i]) < 1e-6, "tensor \(t)[\(i)]: \(got[t][i]) vs \(expected[t][i])")
+            }
+        }
+    }
+
+    @Test("re-feeding needs a mini-batch optimizer and a count >= 0")
+    func validation() {
+        var c = AutoRecConfiguration()
+        c.refeedSteps = 1
+        #expect(throws: ConfigurationError.invalid("dense re-feeding needs a mini-batch optimizer (adam or sgd), not lbfgs")) {
+            try c.validate()
+        }
+        c.optimizer.kind = .adam
+        c.refeedSteps = -1
+        #expect(throws: ConfigurationError.invalid("re-feeding steps must be >= 0, got -1")) { try c.validate() }
+    }
+
+    @Test("a deep denoising model with re-feeding trains and beats the bias baseline")
+    func deepDenoisingRefeeding() throws {
+        var c = AutoRecModelTests.deepConfig()
+        c.refeedSteps = 1
+        c.maskingNoise = 0.2
+        c.maskedWeight = 1.5
+        c.visibleWeight = 1
+        c.gaussianNoise = 0.05
+        c.epochs = 40
+        let (_, ours, theirs) = try AutoRecModelTests.againstBaseline(c)
+        #expect(ours < theirs, "\(ours) vs baseline \(theirs)")
     }
 }

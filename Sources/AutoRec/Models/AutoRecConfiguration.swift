@@ -142,6 +142,24 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     public var layerDropout: [Float]?
     /// How weights are drawn; nil means ``Initialization/fixed`` (the paper's 𝒩(0, initialScale²)).
     public var initialization: Initialization?
+    /// Masking noise (Strub, Mary and Gaudel 2016): during training, each observed input is hidden
+    /// (given the fill value) with this probability, and stays in the loss. nil or 0: none.
+    public var maskingNoise: Float?
+    /// α, the loss weight of the ratings masking noise hid from the input. nil: 1.
+    public var maskedWeight: Float?
+    /// β, the loss weight of the ratings the input showed. nil: 1.
+    public var visibleWeight: Float?
+    /// σ of additive Gaussian noise on every observed input during training. nil or 0: none.
+    public var gaussianNoise: Float?
+
+    /// Dense re-feeding (Kuchaiev and Ginsburg 2017): after each mini-batch step, this many more
+    /// steps in which the batch's full output f(x) (every input, no dropout) is both input and
+    /// target, the next one re-feeding the output of the previous. nil or 0: none. Mini-batch
+    /// optimizers only; each step costs O(batch × inputs × width).
+    public var refeedSteps: Int?
+
+    /// Whether training corrupts its inputs with masking or Gaussian noise (denoising).
+    public var isDenoising: Bool { (maskingNoise ?? 0) > 0 || (gaussianNoise ?? 0) > 0 }
 
     /// How the weights of a network are first drawn (biases: a tenth of the scale for `fixed`,
     /// zero otherwise).
@@ -231,6 +249,21 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
             if let w = layers.first(where: { $0 < 1 }) {
                 throw .invalid("a layer of \(w) units (each layer needs at least 1)")
             }
+        }
+        if let r = refeedSteps {
+            guard r >= 0 else { throw .invalid("re-feeding steps must be >= 0, got \(r)") }
+            if r > 0 && optimizer.isFullBatch {
+                throw .invalid("dense re-feeding needs a mini-batch optimizer (adam or sgd), not \(optimizer.kind.rawValue)")
+            }
+        }
+        if let m = maskingNoise, !(0..<1).contains(m) {
+            throw .invalid("masking noise must be in [0, 1), got \(m)")
+        }
+        for (name, w) in [("masked", maskedWeight), ("visible", visibleWeight)] {
+            if let w, !(w >= 0 && w.isFinite) { throw .invalid("the \(name) weight must be finite and >= 0, got \(w)") }
+        }
+        if let g = gaussianNoise, !(g >= 0 && g.isFinite) {
+            throw .invalid("Gaussian noise must be finite and >= 0, got \(g)")
         }
         if let d = layerDropout {
             guard d.count == hiddenLayers.count else {

@@ -71,6 +71,20 @@ public struct AutoRecData: Sendable {
         zeroFill = !ro.contains { $0 != 0 } && !io.contains { $0 != 0 }
     }
 
+    /// A context without fill for `rows` vectors of `inputs` values that are given in full (the
+    /// dense batches of re-feeding): no ratings, every offset zero.
+    init(unfilledRows rows: Int, inputs: Int) {
+        matrix = CSRMatrix(rows: rows, cols: inputs, rowStart: [Int](repeating: 0, count: rows + 1), columns: [],
+                           values: [])
+        transpose = CSRTranspose(of: matrix)
+        rowOffset = [Float](repeating: 0, count: rows)
+        inputOffset = [Float](repeating: 0, count: inputs)
+        zeroFill = true
+        rowCounts = [Int](repeating: 0, count: rows)
+        inputCounts = [Int](repeating: 0, count: inputs)
+        globalMean = 0
+    }
+
     /// Number of encoded vectors.
     public var rows: Int { matrix.rows }
     /// Length of each vector.
@@ -106,6 +120,17 @@ struct SparseBatch {
             for e in m.rowStart[j]..<m.rowStart[j + 1] { v[e] -= a + data.inputOffset[Int(m.columns[e])] }
         }
         return v
+    }
+
+    /// A dense batch: every input of every row of `values` is an entry (rows renumbered 0..<rows).
+    init(dense values: Matrix) {
+        let n = values.cols
+        rows = (0..<values.rows).map { Int32($0) }
+        let columns = (0..<values.rows).flatMap { _ in (0..<n).map { Int32($0) } }
+        matrix = CSRMatrix(rows: values.rows, cols: n, rowStart: (0...values.rows).map { $0 * n }, columns: columns,
+                           values: values.storage)
+        transpose = CSRTranspose(of: matrix)
+        shiftedValues = nil
     }
 
     /// The batch of `rows` (global indices) of `data`.

@@ -202,6 +202,8 @@ public struct AutoRecModel: RatingModel, Sendable {
                                                 grads: &state.gradients, workspace: ws, rng: &state.rng,
                                                 training: true)
                     state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
+                    Self.refeed(net, &state, batch: batch, data: data, share: Float(rows.count) / Float(count),
+                                learningRate: lr, workspace: ws)
                     loss += r.objective
                     squared += r.squaredError
                     onBatch?(b + 1, batches)
@@ -271,6 +273,25 @@ public struct AutoRecModel: RatingModel, Sendable {
                 codes = again.codes
                 trainedOnValidation = true
             }
+        }
+    }
+
+    /// The dense re-feeding steps after a mini-batch step (none unless `refeedSteps` > 0): the
+    /// batch's full output becomes input and target of one more step, `refeedSteps` times.
+    static func refeed(
+        _ net: AutoRecNetwork, _ state: inout TrainingState, batch: SparseBatch, data: AutoRecData, share: Float,
+        learningRate: Float, workspace ws: AutoRecWorkspace
+    ) {
+        let steps = net.configuration.refeedSteps ?? 0
+        guard steps > 0 else { return }
+        var y = net.denseOutputs(state.params, batch: batch, data: data, workspace: ws)
+        let context = AutoRecData(unfilledRows: y.rows, inputs: y.cols)
+        for step in 0..<steps {
+            let dense = SparseBatch(dense: y)
+            _ = net.lossAndGradient(state.params, batch: dense, data: context, penaltyShare: share,
+                                    grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
+            state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: learningRate)
+            if step + 1 < steps { y = net.denseOutputs(state.params, batch: dense, data: context, workspace: ws) }
         }
     }
 

@@ -101,7 +101,8 @@ final class AutoRecWorkspace {
     var gradients = [Matrix]()
     var outputs = [Float]()  // r̂ at each target entry
     var delta = [Float]()    // ∂E/∂(pre-activation output) at each entry
-    var inputs = [Float]()   // input values after input dropout
+    var inputs = [Float]()   // input values after input dropout and noise
+    var weights = [Float]()  // loss weight per entry under masking noise
     var scratch = [Float]()
     let input = SparseInputLayer.Workspace()
 
@@ -171,11 +172,30 @@ struct AutoRecNetwork {
             weight: p.decoderWeight, bias: p.decoderBias, matrix: matrix, codes: h, into: &out)
     }
 
+    /// The full output `f(x)` (every input, not only the observed ones) of every row of `batch`,
+    /// without dropout or noise: rows × inputs.
+    ///
+    /// - Complexity: O(rows × inputs × k) for the output layer.
+    func denseOutputs(_ p: AutoRecParameters, batch: SparseBatch, data: AutoRecData, workspace ws: AutoRecWorkspace)
+        -> Matrix
+    {
+        let m = batch.matrix
+        ws.prepare(rows: m.rows, layers: layers, entries: ws.outputs.count)
+        var rng = SplitMix64(seed: 0)  // unused: nothing random outside training
+        forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values, data: data,
+                      workspace: ws, training: false, rng: &rng)
+        var out = Matrix(rows: m.rows, cols: data.inputs)
+        let full = SparseBatch(dense: out)
+        decode(p, matrix: full.matrix, codes: ws.code, into: &out.storage)
+        return out
+    }
+
     /// The batch objective and its gradient (written into `grads`, same shapes as the parameters).
     ///
     /// `penaltyShare` is the batch's share B/N of the L2 penalty, which covers every weight matrix
-    /// (not the biases). With `training`, dropout is drawn from `rng` (input dropout first, then
-    /// each hidden layer's mask in order); otherwise the pass is deterministic.
+    /// (not the biases). With `training`, noise is drawn from `rng` in this order: input dropout,
+    /// masking noise, Gaussian noise (one draw per entry each), then each hidden layer's dropout
+    /// mask; otherwise the pass is deterministic.
     /// - Returns: (objective, sum of squared errors at observed entries).
     func lossAndGradient(
         _ p: AutoRecParameters, batch: SparseBatch, data: AutoRecData, penaltyShare: Float,
@@ -194,7 +214,30 @@ struct AutoRecNetwork {
             ws.inputs = base
             for e in 0..<ws.inputs.count { ws.inputs[e] = rng.nextFloat() < pIn ? 0 : ws.inputs[e] * keep }
         }
-        let inputs = training && pIn > 0 ? ws.inputs : base
+        let pMask = training ? configuration.maskingNoise ?? 0 : 0
+        let sigma = training ? configuration.gaussianNoise ?? 0 : 0
+        let noisy = training && (pIn > 0 || pMask > 0 || sigma > 0)
+        if noisy && pIn == 0 { ws.inputs = base }
+        var hidden = [Bool]()
+        if pMask > 0 {
+            let alpha = configuration.maskedWeight ?? 1, beta = configuration.visibleWeight ?? 1
+            if ws.weights.count != base.count { ws.weights = [Float](repeating: 0, count: base.count) }
+            hidden = [Bool](repeating: false, count: base.count)
+            for e in 0..<ws.inputs.count {
+                hidden[e] = rng.nextFloat() < pMask
+                // A hidden rating's input is its fill: the shifted value is zero.
+                if hidden[e] { ws.inputs[e] = 0 }
+                ws.weights[e] = hidden[e] ? alpha : beta
+            }
+        }
+        if sigma > 0 {
+            // One draw per entry; only the inputs left visible get it.
+            for e in 0..<ws.inputs.count {
+                let noise = sigma * Float(rng.nextGaussian())
+                if hidden.isEmpty || !hidden[e] { ws.inputs[e] += noise }
+            }
+        }
+        let inputs = noisy ? ws.inputs : base
 
         // Forward.
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, data: data, workspace: ws,
@@ -204,7 +247,8 @@ struct AutoRecNetwork {
         decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
 
         let (objective, squaredError) = loss.evaluate(
-            outputs: ws.outputs, targets: m.values, weights: nil, activation: configuration.decoder, delta: &ws.delta)
+            outputs: ws.outputs, targets: m.values, weights: pMask > 0 ? ws.weights : nil,
+            activation: configuration.decoder, delta: &ws.delta)
 
         // Backward.
         let out = grads.count - 2

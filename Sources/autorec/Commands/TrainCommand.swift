@@ -31,6 +31,7 @@ struct TrainCommand: AsyncParsableCommand {
               autorec train --data ml-1m --encoder elu --fill user-mean --code-dropout 0.1
               autorec train --data ml-1m --model deep-autorec
               autorec train --data ml-1m --model u-autorec --layers 256,512,256 --encoder elu --optimizer adam
+              autorec train --data ml-1m --model deep-autorec --masking-noise 0.25 --visible-weight 0.5 --refeed-steps 1
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i --resume i.ckpt
             """)

@@ -43,6 +43,21 @@ struct ModelOptions: ParsableArguments {
             + "(default: fixed; deep-autorec: lecun).", valueName: "rule"))
     var initialization: AutoRecConfiguration.Initialization?
     @Option(help: ArgumentHelp(
+        "Denoising: hide each observed input with this probability during training (it stays in the loss).",
+        valueName: "p"))
+    var maskingNoise: Float?
+    @Option(help: ArgumentHelp("Loss weight alpha of the ratings masking noise hid (default 1).", valueName: "alpha"))
+    var maskedWeight: Float?
+    @Option(help: ArgumentHelp("Loss weight beta of the ratings the input showed (default 1).", valueName: "beta"))
+    var visibleWeight: Float?
+    @Option(help: ArgumentHelp("Denoising: add N(0, sigma^2) noise to each visible input during training.",
+                               valueName: "sigma"))
+    var gaussianNoise: Float?
+    @Option(help: ArgumentHelp(
+        "Dense re-feeding: after each mini-batch step, this many steps with the batch's full output as input "
+            + "and target (adam, sgd; costs batch x items x width per step).", valueName: "n"))
+    var refeedSteps: Int?
+    @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
             + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec).", valueName: "lambda"))
     var l2: Float?
@@ -119,6 +134,11 @@ struct ModelOptions: ParsableArguments {
         c.inputDropout = inputDropout
         c.fill = fill
         c.initialization = initialization ?? c.initialization
+        c.maskingNoise = maskingNoise ?? c.maskingNoise
+        c.maskedWeight = maskedWeight ?? c.maskedWeight
+        c.visibleWeight = visibleWeight ?? c.visibleWeight
+        c.gaussianNoise = gaussianNoise ?? c.gaussianNoise
+        c.refeedSteps = refeedSteps ?? c.refeedSteps
         c.optimizer.kind = optimizer ?? c.optimizer.kind
         c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
         c.optimizer.momentum = momentum
