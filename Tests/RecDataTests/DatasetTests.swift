@@ -295,6 +295,12 @@ import Testing
         #expect(try data.load(sideInformation: false).ratings.scale == scale)
     }
 
+    @Test("a whole-star ratings.csv keeps the 1-5 scale")
+    func wholeStarCSV() throws {
+        let dir = TestFiles.folder(with: [("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3,4\n2,2,5,4\n")])
+        #expect(try Dataset.detect(at: dir).load().ratings.scale == .stars)
+    }
+
     @Test("one out-of-range rating in a MovieLens 100K folder is an error at its line")
     func outOfRangeIn100K() throws {
         let dir = TestFiles.folder(with: [("u.data", "1\t1\t3\t0\n1\t2\t100\t0\n2\t1\t4\t0\n")])

@@ -108,6 +108,16 @@ import Testing
         #expect(error?.description == "\(path):1: timestamp is not a number: '2001-01-01'")
     }
 
+    @Test("a timestamp past Int64 is reported; one of 19 digits within it is read")
+    func longTimestamp() throws {
+        let (path, error) = failure("1\t2\t3\t9223372036854775808\n")
+        #expect(
+            error
+                == .notANumber(InputPosition(file: path, line: 1), field: "timestamp", text: "9223372036854775808"))
+        let table = try RatingReader.read(path: TestFiles.write("1\t2\t3\t-9223372036854775807\n"), layout: tabLayout)
+        #expect(table.timestamps == [-9_223_372_036_854_775_807])
+    }
+
     @Test("an empty id is reported", arguments: [("\t2\t3\t4\n", "user"), ("1\t\t3\t4\n", "item")])
     func emptyID(text: String, field: String) {
         let (path, error) = failure(text)

@@ -8,7 +8,8 @@
 ///
 /// `ratings.dat` is shared by MovieLens 1M (whole stars) and 10M (half stars), so it allows
 /// ``RatingScale/halfStars`` and settles on ``RatingScale/stars`` when every rating is a whole
-/// star: ``choices`` lists the scales narrowest first.
+/// star: ``choices`` lists the scales narrowest first. The half-star releases do the same, so a
+/// whole-star data set written in their format (`autorec synth`) keeps the 1-5 scale.
 public struct KnownScale: Sendable, Hashable, CustomStringConvertible {
     /// Who sets the scale, for messages: `MovieLens 100K`, `--scale`.
     public var source: String
@@ -48,9 +49,10 @@ public struct KnownScale: Sendable, Hashable, CustomStringConvertible {
     /// A `ratings.dat` that may be MovieLens 1M or 10M.
     public static let movieLensDat = KnownScale(
         source: "MovieLens 1M/10M", choices: [.stars, .halfStars], hint: anotherScale)
-    /// MovieLens 20M, 25M, 32M and latest `ratings.csv`: half stars.
+    /// MovieLens 20M, 25M, 32M and latest `ratings.csv`: half stars (whole stars when every
+    /// rating is one, as in a whole-star data set written in this format).
     public static let movieLensCSV = KnownScale(
-        source: "MovieLens 20M/25M/latest", choices: [.halfStars], hint: anotherScale)
+        source: "MovieLens 20M/25M/latest", choices: [.stars, .halfStars], hint: anotherScale)
 
     /// The widest allowed scale: every rating must be on it.
     public var allowed: RatingScale { choices[choices.count - 1] }

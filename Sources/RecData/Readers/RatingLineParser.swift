@@ -98,7 +98,9 @@ struct RatingLineParser: LineSink {
         let rating = try parseRating(p, b[2 * ratingField], b[2 * ratingField + 1])
         if timestampField >= 0 {
             let ts = b[2 * timestampField], te = b[2 * timestampField + 1]
-            guard let t = ByteParsing.integer(p, ts, te) else {
+            // The fast path takes up to 18 digits; longer ones that still fit Int64 go through
+            // the standard library.
+            guard let t = ByteParsing.integer(p, ts, te) ?? Int64(ByteParsing.string(p, ts, te)) else {
                 throw .notANumber(at, field: "timestamp", text: ByteParsing.quoted(p, ts, te))
             }
             timestampColumn.append(t)
