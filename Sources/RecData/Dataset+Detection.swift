@@ -21,7 +21,7 @@ extension Dataset {
     /// - Parameters:
     ///   - path: A folder or a rating file.
     ///   - format: A preset that overrides detection of the rating file's layout and sets the
-    ///     release's scale (`.delimited` means sniff).
+    ///     release's scale (`.delimited` means sniff, even a file with a MovieLens name).
     ///   - layout: A layout that overrides both detection and `format`'s layout.
     /// - Returns: The data set, with a ``description`` of what was detected.
     /// - Throws: ``RatingFileError/unknownFormat(path:hint:)`` or
@@ -39,7 +39,8 @@ extension Dataset {
             throw .cannotOpen(path: path, reason: "no such file or folder")
         }
         guard isFolder else {
-            return try detectFile(path, override: override, formatScale: formatScale)
+            return try detectFile(
+                path, override: override, formatScale: formatScale, byName: format != .delimited)
         }
         guard let listing = opendir(path) else {
             throw .cannotOpen(path: path, reason: RatingFileError.reason(errno: errno))
@@ -145,11 +146,13 @@ extension Dataset {
     /// Never used: every preset has a layout. Keeps detection free of force unwraps.
     private static let fallbackLayout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rating])
 
+    /// A single rating file: known by its name (unless `byName` is false, for an explicit
+    /// `.delimited`), else sniffed, unless `override` gives the layout.
     private static func detectFile(
-        _ path: String, override: RatingFileLayout?, formatScale: KnownScale?
+        _ path: String, override: RatingFileLayout?, formatScale: KnownScale?, byName useName: Bool
     ) throws(RatingFileError) -> Dataset {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let byName = try movieLensFile(named: name, at: path)
+        let byName = useName ? try movieLensFile(named: name, at: path) : nil
         if override == nil, let (format, release, scale) = byName, let chosen = format.presetLayout {
             return Dataset(
                 kind: .ratingFile, path: path, ratingsPath: path, layout: chosen,
@@ -271,6 +274,16 @@ extension Dataset {
                     + "into 3 or more fields: pass --separator and --columns")
         }
         let line = sample[broken.index]
+        let rest = Array(sample.dropFirst())
+        if broken.index == 0, let last = rest.last, let after = read(rest, separator: best.separator),
+            after.broken == nil, after.header == nil
+        {
+            // Only the first line is odd: it is a bad data line, not a header.
+            throw .unrecognizedLine(
+                file.at(line),
+                reason: broken.reason + " (lines \(rest[0].number)-\(last.number) have \(after.fields) fields "
+                    + "separated by '\(shown(best.separator))'): fix the line, or pass --separator and --columns")
+        }
         let before =
             broken.index == 0
             ? ""

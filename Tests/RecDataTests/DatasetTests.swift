@@ -152,8 +152,8 @@ import Testing
         let path = TestFiles.write("1\t1\tx\t0\n" + Self.goodLines(3))
         let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: path) }
         #expect(
-            error?.description == "\(path):1: unknown rating data format: the third field, 'x', is not a number: "
-                + "pass --separator and --columns")
+            error?.description == "\(path):1: unknown rating data format: the third field, 'x', is not a number "
+                + "(lines 2-4 have 4 fields separated by '\\t'): fix the line, or pass --separator and --columns")
         let named = TestFiles.write("1\t1\tx\t0\n" + Self.goodLines(3), name: "u.data")
         let fromReader = #expect(throws: RatingFileError.self) { try Dataset.detect(at: named).load() }
         #expect(fromReader == .notANumber(InputPosition(file: named, line: 1), field: "rating", text: "x"))
@@ -172,6 +172,15 @@ import Testing
         #expect(data.description.hasPrefix("rating file (\(name), \(release), "))
         let error = #expect(throws: RatingFileError.self) { try data.load() }
         #expect(error == .wrongFieldCount(InputPosition(file: path, line: 30), expected: 4, found: 2))
+    }
+
+    @Test("format delimited sniffs even a file with a MovieLens name")
+    func delimitedByChoice() throws {
+        let path = TestFiles.write("1\t2\t30\n", name: "u.data")
+        #expect(try Dataset.detect(at: path).knownScale == .movieLens100K)
+        let sniffed = try Dataset.detect(at: path, format: .delimited)
+        #expect(sniffed.layout == tab3Layout && sniffed.knownScale == nil)
+        #expect(try sniffed.load().ratings.scale.maximum == 30)
     }
 
     @Test("a ratings.csv is MovieLens only with the MovieLens header")
