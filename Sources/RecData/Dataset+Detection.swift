@@ -256,7 +256,8 @@ extension Dataset {
                 switch reading.fields {
                 case 3: return RatingFileLayout(separator: separator, columns: [.user, .item, .rating])
                 case 4:
-                    return RatingFileLayout(separator: separator, columns: [.user, .item, .rating, .timestamp])
+                    return RatingFileLayout(
+                        separator: separator, columns: [.user, .item, .rating, .timestamp])
                 default:
                     throw .unknownFormat(
                         path: path,
@@ -273,27 +274,26 @@ extension Dataset {
                 reason: "no separator among '::', tab, ',' and ';' splits '\(excerpt(first))' "
                     + "into 3 or more fields: pass --separator and --columns")
         }
-        let line = sample[broken.index]
-        let rest = Array(sample.dropFirst())
-        if broken.index == 0, let last = rest.last, let after = read(rest, separator: best.separator),
-            after.broken == nil, after.header == nil
-        {
-            // Only the first line is odd: it is a bad data line, not a header.
-            throw .unrecognizedLine(
-                file.at(line),
-                reason: broken.reason + " (lines \(rest[0].number)-\(last.number) have \(after.fields) fields "
-                    + "separated by '\(shown(best.separator))'): fix the line, or pass --separator and --columns")
+        let fix = ": fix the line, or pass --separator and --columns"
+        if broken.index > 0 {
+            let pattern = describe(sample[..<broken.index], best)
+            throw .unrecognizedLine(file.at(sample[broken.index]), reason: broken.reason + pattern + fix)
         }
-        let before =
-            broken.index == 0
-            ? ""
-            : broken.index == 1
-                ? " (line \(sample[0].number) has \(best.fields) fields separated by '\(shown(best.separator))')"
-                : " (lines \(sample[0].number)-\(sample[broken.index - 1].number) have \(best.fields) "
-                    + "fields separated by '\(shown(best.separator))')"
-        let advice =
-            broken.index == 0 ? ": pass --separator and --columns" : ": fix the line, or pass --separator and --columns"
-        throw .unrecognizedLine(file.at(line), reason: broken.reason + before + advice)
+        // The first line broke it. When the lines after it agree, it is a bad data line (not
+        // a header, not a sign of another format).
+        let rest = sample.dropFirst()
+        if let after = read(Array(rest), separator: best.separator), after.broken == nil, after.header == nil
+        {
+            throw .unrecognizedLine(file.at(first), reason: broken.reason + describe(rest, after) + fix)
+        }
+        throw .unrecognizedLine(file.at(first), reason: broken.reason + ": pass --separator and --columns")
+    }
+
+    /// ` (lines 1-29 have 4 fields separated by '\t')`: the pattern `lines` follow.
+    private static func describe(_ lines: ArraySlice<TextFile.Line>, _ reading: Reading) -> String {
+        guard let a = lines.first, let b = lines.last else { return "" }
+        let span = a.number == b.number ? "line \(a.number) has" : "lines \(a.number)-\(b.number) have"
+        return " (\(span) \(reading.fields) fields separated by '\(shown(reading.separator))')"
     }
 
     /// The sample split at `separator`, or `nil` when the first line has fewer than 3 fields.

@@ -67,12 +67,15 @@ public struct RatingScale: Sendable, Hashable, Codable, CustomStringConvertible 
     /// a finite step that is 0 (no grid) or positive.
     public var problem: String? {
         guard minimum.isFinite, maximum.isFinite else {
-            return "the bounds must be finite numbers, not \(Self.format(minimum)) and \(Self.format(maximum))"
+            return
+                "the bounds must be finite numbers, not \(Self.format(minimum)) and \(Self.format(maximum))"
         }
         guard minimum < maximum else {
             return "the minimum \(Self.format(minimum)) must be below the maximum \(Self.format(maximum))"
         }
-        guard step.isFinite, step >= 0 else { return "the step must be a positive number, not \(Self.format(step))" }
+        guard step.isFinite, step >= 0 else {
+            return "the step must be a positive number, not \(Self.format(step))"
+        }
         return nil
     }
 

@@ -36,12 +36,14 @@ extension CLI {
         @Test("reading a file whose scale is inferred says so on stderr")
         func inferredScaleSaid() throws {
             let folder = try TemporaryFolder()
-            let path = try folder.write(Fixture.ratingLines().joined(separator: "\n") + "\n", to: "ratings.tsv")
+            let path = try folder.write(
+                Fixture.ratingLines().joined(separator: "\n") + "\n", to: "ratings.tsv")
             let run = try Executable.run("split", "--data", path, "--out", folder.file("parts"))
             #expect(run.status == 0)
             #expect(
                 run.standardError.contains(
-                    "rating scale 1-5 (step 1), read from the ratings (pass --scale min:max[:step] to fix it)"))
+                    "rating scale 1-5 (step 1), read from the ratings (pass --scale min:max[:step] to fix it)"
+                ))
         }
     }
 }

@@ -39,7 +39,9 @@ extension CLI {
             let path = try folder.write("1\t1\t3\t0\n1\t2\t1e19\t0\n2\t1\t4\t0\n", to: "ratings.tsv")
             let json = try #require(try Executable.json("info", "--data", path, "--json") as? [String: Any])
             #expect(json["scale"] as? String == "3-1e+19 (step 1)")
-            #expect(json["scaleSource"] as? String == "read from the ratings (pass --scale min:max[:step] to fix it)")
+            #expect(
+                json["scaleSource"] as? String
+                    == "read from the ratings (pass --scale min:max[:step] to fix it)")
             let histogram = try #require(json["histogram"] as? [String: Int])
             #expect(histogram["1e+19"] == 1)
         }
@@ -47,7 +49,8 @@ extension CLI {
         @Test("a huge rating in a MovieLens u.data is an error at its line, exit 1")
         func hugeRatingInUData() throws {
             let folder = try TemporaryFolder()
-            try FileManager.default.createDirectory(atPath: folder.file("r"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: folder.file("r"), withIntermediateDirectories: true)
             try folder.write("1\t1\t3\t0\n1\t2\t1e19\t0\n2\t1\t4\t0\n", to: "r/u.data")
             let run = try Executable.run("info", "--data", folder.file("r"))
             #expect(run.status == 1)

@@ -109,9 +109,10 @@ import Testing
         let path = TestFiles.write("1::Some Title (1990)::Drama\n2::Other (1991)::Comedy\n")
         let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: path) }
         #expect(
-            error == .unrecognizedLine(
-                InputPosition(file: path, line: 1),
-                reason: "the third field, 'Drama', is not a number: pass --separator and --columns"))
+            error
+                == .unrecognizedLine(
+                    InputPosition(file: path, line: 1),
+                    reason: "the third field, 'Drama', is not a number: pass --separator and --columns"))
         #expect(
             error?.description
                 == "\(path):1: unknown rating data format: the third field, 'Drama', is not a number: "
@@ -137,7 +138,10 @@ import Testing
         "a bad line among the first 50 of a sniffed file is named with what broke",
         arguments: [
             ("1\t2\n", "'1\\t2' has 2 fields (lines 1-29 have 4 fields separated by '\\t')"),
-            ("1\t2\tfour\t5\n", "the third field, 'four', is not a number (lines 1-29 have 4 fields separated by '\\t')"),
+            (
+                "1\t2\tfour\t5\n",
+                "the third field, 'four', is not a number (lines 1-29 have 4 fields separated by '\\t')"
+            ),
         ])
     func sniffNamesLine(bad: String, what: String) throws {
         let path = TestFiles.write(Self.goodLines(29) + bad + Self.goodLines(5))
@@ -152,8 +156,10 @@ import Testing
         let path = TestFiles.write("1\t1\tx\t0\n" + Self.goodLines(3))
         let error = #expect(throws: RatingFileError.self) { try Dataset.detect(at: path) }
         #expect(
-            error?.description == "\(path):1: unknown rating data format: the third field, 'x', is not a number "
-                + "(lines 2-4 have 4 fields separated by '\\t'): fix the line, or pass --separator and --columns")
+            error?.description
+                == "\(path):1: unknown rating data format: the third field, 'x', is not a number "
+                + "(lines 2-4 have 4 fields separated by '\\t'): fix the line, or pass --separator and --columns"
+        )
         let named = TestFiles.write("1\t1\tx\t0\n" + Self.goodLines(3), name: "u.data")
         let fromReader = #expect(throws: RatingFileError.self) { try Dataset.detect(at: named).load() }
         #expect(fromReader == .notANumber(InputPosition(file: named, line: 1), field: "rating", text: "x"))
@@ -162,7 +168,8 @@ import Testing
     @Test(
         "a single file with a MovieLens name is read in that format, so a bad line is named by the reader",
         arguments: [
-            ("u.data", "MovieLens 100K", "\t"), ("u3.test", "MovieLens 100K", "\t"), ("ub.base", "MovieLens 100K", "\t"),
+            ("u.data", "MovieLens 100K", "\t"), ("u3.test", "MovieLens 100K", "\t"),
+            ("ub.base", "MovieLens 100K", "\t"),
             ("ratings.dat", "MovieLens 1M/10M", "::"),
         ])
     func knownByName(name: String, release: String, separator: String) throws {
@@ -190,7 +197,9 @@ import Testing
         #expect(movieLens.knownScale == .movieLensCSV && movieLens.layout == csvLayout)
         let other = try Dataset.detect(at: TestFiles.write("user,item,score\na,b,7\n", name: "ratings.csv"))
         #expect(other.knownScale == nil)
-        #expect(other.layout == RatingFileLayout(separator: ",", hasHeader: true, columns: [.user, .item, .rating]))
+        #expect(
+            other.layout
+                == RatingFileLayout(separator: ",", hasHeader: true, columns: [.user, .item, .rating]))
         #expect(try other.load().ratings.scale.maximum == 7)
     }
 
@@ -306,7 +315,9 @@ import Testing
 
     @Test("a whole-star ratings.csv keeps the 1-5 scale")
     func wholeStarCSV() throws {
-        let dir = TestFiles.folder(with: [("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3,4\n2,2,5,4\n")])
+        let dir = TestFiles.folder(with: [
+            ("ratings.csv", "userId,movieId,rating,timestamp\n1,2,3,4\n2,2,5,4\n")
+        ])
         #expect(try Dataset.detect(at: dir).load().ratings.scale == .stars)
     }
 
@@ -325,7 +336,8 @@ import Testing
     func datFile() throws {
         let stars = try Dataset.detect(at: TestFiles.write("1::2::3::4\n2::2::4::5\n", name: "ratings.dat"))
         #expect(try stars.load().ratings.scale == .stars)
-        let halves = try Dataset.detect(at: TestFiles.write("1::2::3::4\n2::2::2.5::5\n", name: "ratings.dat"))
+        let halves = try Dataset.detect(
+            at: TestFiles.write("1::2::3::4\n2::2::2.5::5\n", name: "ratings.dat"))
         #expect(try halves.load().ratings.scale == .halfStars)
         let beyond = try Dataset.detect(at: TestFiles.write("1::2::3::4\n2::2::6::5\n", name: "ratings.dat"))
         #expect(throws: RatingFileError.self) { try beyond.load() }
@@ -380,14 +392,17 @@ import Testing
         #expect(throws: RatingFileError.cannotOpen(path: dir + "/a", reason: reason)) {
             try Dataset.detect(at: dir + "/a")
         }
-        try FileManager.default.createSymbolicLink(atPath: dir + "/u.data", withDestinationPath: dir + "/u.data")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/u.data", withDestinationPath: dir + "/u.data")
         #expect(throws: RatingFileError.cannotOpen(path: dir + "/u.data", reason: reason)) {
             try Dataset.detect(at: dir)
         }
         #expect(reason == "Too many levels of symbolic links")
     }
 
-    @Test("an unreadable folder says permission denied", .enabled(if: geteuid() != 0, "root reads every folder"))
+    @Test(
+        "an unreadable folder says permission denied", .enabled(if: geteuid() != 0, "root reads every folder")
+    )
     func unreadableFolder() throws {
         let dir = TestFiles.folder(with: [("u.data", "1\t2\t3\t4\n")])
         try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: dir)
@@ -397,7 +412,9 @@ import Testing
         }
     }
 
-    @Test("an unreadable rating file says permission denied", .enabled(if: geteuid() != 0, "root reads every file"))
+    @Test(
+        "an unreadable rating file says permission denied",
+        .enabled(if: geteuid() != 0, "root reads every file"))
     func unreadableFile() throws {
         let path = TestFiles.write("1\t2\t3\t4\n")
         try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: path)

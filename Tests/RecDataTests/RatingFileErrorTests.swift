@@ -113,8 +113,10 @@ import Testing
         let (path, error) = failure("1\t2\t3\t9223372036854775808\n")
         #expect(
             error
-                == .notANumber(InputPosition(file: path, line: 1), field: "timestamp", text: "9223372036854775808"))
-        let table = try RatingReader.read(path: TestFiles.write("1\t2\t3\t-9223372036854775807\n"), layout: tabLayout)
+                == .notANumber(
+                    InputPosition(file: path, line: 1), field: "timestamp", text: "9223372036854775808"))
+        let table = try RatingReader.read(
+            path: TestFiles.write("1\t2\t3\t-9223372036854775807\n"), layout: tabLayout)
         #expect(table.timestamps == [-9_223_372_036_854_775_807])
     }
 
@@ -164,28 +166,40 @@ import Testing
     @Test("control characters quoted from the data are escaped in the message")
     func escapedText() {
         let (path, error) = failure("1\t2\t\u{1B}[31mfive\u{1B}[0m\t4\n")
-        #expect(error == .notANumber(InputPosition(file: path, line: 1), field: "rating", text: "\u{1B}[31mfive\u{1B}[0m"))
+        #expect(
+            error
+                == .notANumber(
+                    InputPosition(file: path, line: 1), field: "rating", text: "\u{1B}[31mfive\u{1B}[0m"))
         #expect(error?.description == "\(path):1: rating is not a number: '\\x1b[31mfive\\x1b[0m'")
     }
 
     @Test("invalid UTF-8 quoted from the data is shown byte by byte")
     func invalidUTF8() {
         let path = TestFiles.write(Array("1\t2\t3\tx".utf8) + [0xFF, 0x1B] + [0x0A])
-        let error = #expect(throws: RatingFileError.self) { try RatingReader.read(path: path, layout: tabLayout) }
+        let error = #expect(throws: RatingFileError.self) {
+            try RatingReader.read(path: path, layout: tabLayout)
+        }
         #expect(error?.description == "\(path):1: timestamp is not a number: 'x\\xff\\x1b'")
     }
 
-    @Test("every message that quotes text escapes it", arguments: [
-        RatingFileError.duplicatePair(InputPosition(file: "f", line: 2), user: "\u{1B}]0;x\u{07}", item: "i", firstLine: 1),
-        .unexpectedValue(InputPosition(file: "f", line: 2), field: "gender", text: "\u{1B}c", expected: "M or F"),
-        .badHeader(InputPosition(file: "f", line: 1), reason: "cannot tell the user column from '\u{1B}c'"),
-        .unrecognizedLine(InputPosition(file: "f", line: 1), reason: "'\u{9B}2J' has 1 field"),
-        .ratingNotFinite(InputPosition(file: "f", line: 1), text: "\u{1B}inf"),
-        .notANumber(InputPosition(file: "f", line: 1), field: "age", text: "\r\u{1B}"),
-        .cannotOpen(path: "f\u{1B}", reason: "x"),
-    ])
+    @Test(
+        "every message that quotes text escapes it",
+        arguments: [
+            RatingFileError.duplicatePair(
+                InputPosition(file: "f", line: 2), user: "\u{1B}]0;x\u{07}", item: "i", firstLine: 1),
+            .unexpectedValue(
+                InputPosition(file: "f", line: 2), field: "gender", text: "\u{1B}c", expected: "M or F"),
+            .badHeader(
+                InputPosition(file: "f", line: 1), reason: "cannot tell the user column from '\u{1B}c'"),
+            .unrecognizedLine(InputPosition(file: "f", line: 1), reason: "'\u{9B}2J' has 1 field"),
+            .ratingNotFinite(InputPosition(file: "f", line: 1), text: "\u{1B}inf"),
+            .notANumber(InputPosition(file: "f", line: 1), field: "age", text: "\r\u{1B}"),
+            .cannotOpen(path: "f\u{1B}", reason: "x"),
+        ])
     func everyCaseEscapes(error: RatingFileError) {
-        #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(
+            !error.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        )
     }
 
     @Test("a duplicate pair names both lines and the raw ids")

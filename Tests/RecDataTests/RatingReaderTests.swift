@@ -177,7 +177,8 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
 
     /// Bytes drawn mostly from the characters rating lines are made of, so lines get far.
     static func noise(_ rng: inout SplitMix64, count: Int) -> [UInt8] {
-        let alphabet = Array("0123456789\t\n:,;.-+eEinfaINF \r\"".utf8) + [0x00, 0x1B, 0xEF, 0xBB, 0xBF, 0xFF]
+        let alphabet =
+            Array("0123456789\t\n:,;.-+eEinfaINF \r\"".utf8) + [0x00, 0x1B, 0xEF, 0xBB, 0xBF, 0xFF]
         return (0..<count).map { _ in alphabet[rng.nextInt(below: alphabet.count)] }
     }
 
@@ -189,7 +190,8 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
             let bytes = Self.noise(&rng, count: rng.nextInt(below: 200))
             let layout = layouts[round % layouts.count]
             let options = ReadOptions(
-                duplicates: [.error, .keepLast, .average][round % 3], scale: round % 2 == 0 ? .movieLensDat : nil)
+                duplicates: [.error, .keepLast, .average][round % 3],
+                scale: round % 2 == 0 ? .movieLensDat : nil)
             bytes.withUnsafeBytes { b in
                 _ = try? RatingReader.read(bytes: b, path: "noise", layout: layout, options: options)
                 _ = try? Dataset.sniff(bytes: b, path: "noise")

@@ -48,7 +48,9 @@ import Testing
         #expect(RatingScale(argument: text) == scale)
     }
 
-    @Test("malformed --scale text is refused", arguments: ["5", "1:5:0", "1:5:-1", "a:5", "1:5:1:1", "", "1::5"])
+    @Test(
+        "malformed --scale text is refused",
+        arguments: ["5", "1:5:0", "1:5:-1", "a:5", "1:5:1:1", "", "1::5"])
     func badArgument(text: String) {
         #expect(RatingScale(argument: text) == nil)
     }

@@ -195,7 +195,8 @@ struct RatingLineParser: LineSink {
     /// Whether the line just split has no numeric field at all, as a header line would
     /// (`user item rating`); a data line with one bad field keeps its numeric ids.
     private func looksLikeHeader(_ p: UnsafePointer<UInt8>) -> Bool {
-        for k in 0..<columns.count where Double(ByteParsing.string(p, bounds[2 * k], bounds[2 * k + 1])) != nil {
+        for k in 0..<columns.count
+        where Double(ByteParsing.string(p, bounds[2 * k], bounds[2 * k + 1])) != nil {
             return false
         }
         return true
