@@ -48,7 +48,10 @@ public struct Recommender: Sendable {
         /// Fold-in: a rating outside the model's rating scale.
         case ratingOutOfScale(id: String, rating: Float, scale: RatingScale)
 
-        public var description: String {
+        /// The message, with control characters in the ids escaped (they come from requests).
+        public var description: String { InputText.escaped(text) }
+
+        private var text: String {
             switch self {
             case let .unknownItems(ids):
                 "unknown item id\(ids.count == 1 ? "" : "s"): \(ids.prefix(5).joined(separator: ", "))"

@@ -54,11 +54,16 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
     public var sideInformation: SideInformation
     /// What was detected, e.g. `MovieLens 1M (ratings.dat, user::item::rating::timestamp)`.
     public var description: String
+    /// The scale the ratings must keep to: the MovieLens release's for a MovieLens file (found
+    /// by name or named with a format), `nil` for other files, whose scale is read from their
+    /// ratings. Set it to fix the scale of any file (`--scale`). Loading uses it unless the
+    /// ``ReadOptions`` passed have a scale of their own.
+    public var knownScale: KnownScale?
 
     /// A data set with everything given; ``detect(at:format:layout:)`` is the usual way in.
     public init(
         kind: Kind, path: String, ratingsPath: String, layout: RatingFileLayout,
-        sideInformation: SideInformation = .none, description: String
+        sideInformation: SideInformation = .none, description: String, knownScale: KnownScale? = nil
     ) {
         self.kind = kind
         self.path = path
@@ -66,6 +71,14 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
         self.layout = layout
         self.sideInformation = sideInformation
         self.description = description
+        self.knownScale = knownScale
+    }
+
+    /// `options` with this data set's ``knownScale`` when they have no scale of their own.
+    public func readOptions(_ options: ReadOptions) -> ReadOptions {
+        var chosen = options
+        if chosen.scale == nil { chosen.scale = knownScale }
+        return chosen
     }
 
     /// A data set read into memory: ratings and side information over one index space.
@@ -88,7 +101,8 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
     /// Reads the ratings and, unless told not to, the side information.
     ///
     /// - Parameters:
-    ///   - options: Duplicate policy and allowed rating range for the rating file.
+    ///   - options: Duplicate policy, allowed rating range and scale for the rating file (the
+    ///     scale defaults to ``knownScale``).
     ///   - sideInformation: Whether to read the user and item files too.
     /// - Returns: The ratings with catalogs aligned with their user and item indices.
     /// - Throws: ``RatingFileError`` naming the file and line of the first problem.
@@ -96,7 +110,7 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
     public func load(options: ReadOptions = .init(), sideInformation: Bool = true) throws(RatingFileError)
         -> Loaded
     {
-        let ratings = try RatingReader.read(path: ratingsPath, layout: layout, options: options)
+        let ratings = try RatingReader.read(path: ratingsPath, layout: layout, options: readOptions(options))
         guard sideInformation else { return Loaded(ratings: ratings) }
         let (users, items) = try loadSideInformation(userIDs: ratings.userIDs, itemIDs: ratings.itemIDs)
         return Loaded(ratings: ratings, users: users, items: items)
@@ -155,7 +169,7 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
     ///
     /// - Parameters:
     ///   - name: One of ``givenSplitNames``.
-    ///   - options: Duplicate policy and allowed rating range.
+    ///   - options: Duplicate policy, allowed rating range and scale (by default ``knownScale``).
     /// - Returns: The training and test tables, sharing maps and scale.
     /// - Throws: ``RatingFileError/cannotOpen(path:reason:)`` for an unknown split, or the
     ///   first problem in either file.
@@ -172,21 +186,21 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
         }
         return try Self.readTrainTest(
             trainPath: Self.join(path, "\(name).base"), testPath: Self.join(path, "\(name).test"),
-            layout: layout, options: options)
+            layout: layout, options: readOptions(options))
     }
 
     /// Reads a training file and a test file into one index space.
     ///
     /// The test file continues the training file's maps, so the same raw id has the same index
     /// in both; both tables end up with the final (widest) maps and the scale of all their
-    /// ratings together. Test-only users and items are cold starts: they have indices but no
-    /// training ratings.
+    /// ratings together (or the one ``ReadOptions/scale`` fixes). Test-only users and items are
+    /// cold starts: they have indices but no training ratings.
     ///
     /// - Parameters:
     ///   - trainPath: The training ratings.
     ///   - testPath: The test ratings.
     ///   - layout: The layout of both files.
-    ///   - options: Duplicate policy and allowed rating range, applied to each file on its own.
+    ///   - options: Duplicate policy, allowed rating range and scale, applied to each file.
     /// - Returns: The two tables.
     /// - Throws: The first ``RatingFileError`` in either file.
     public static func readTrainTest(
@@ -197,7 +211,7 @@ public struct Dataset: Sendable, Equatable, CustomStringConvertible {
             path: testPath, layout: layout, options: options, userIDs: train.userIDs, itemIDs: train.itemIDs)
         train.userIDs = test.userIDs
         train.itemIDs = test.itemIDs
-        let scale = RatingReader.scale(of: train.ratings + test.ratings)
+        let scale = RatingReader.scale(of: train.ratings + test.ratings, known: options.scale)
         train.scale = scale
         test.scale = scale
         return (train, test)

@@ -45,5 +45,46 @@ extension CLI {
             }
             #expect(json["itemsWithSideInformation"] == nil)
         }
+
+        @Test("a huge rating is shown, not a trap: in a sniffed file it widens the scale it reads")
+        func hugeRating() throws {
+            let folder = try TemporaryFolder()
+            let path = try folder.write("1\t1\t3\t0\n1\t2\t1e19\t0\n2\t1\t4\t0\n", to: "ratings.tsv")
+            let json = try #require(try Executable.json("info", "--data", path, "--json") as? [String: Any])
+            #expect(json["scale"] as? String == "3-1e+19 (step 1)")
+            #expect(
+                json["scaleSource"] as? String
+                    == "read from the ratings (pass --scale min:max[:step] to fix it)")
+            let histogram = try #require(json["histogram"] as? [String: Int])
+            #expect(histogram["1e+19"] == 1)
+        }
+
+        @Test("a huge rating in a MovieLens u.data is an error at its line, exit 1")
+        func hugeRatingInUData() throws {
+            let folder = try TemporaryFolder()
+            try FileManager.default.createDirectory(
+                atPath: folder.file("r"), withIntermediateDirectories: true)
+            try folder.write("1\t1\t3\t0\n1\t2\t1e19\t0\n2\t1\t4\t0\n", to: "r/u.data")
+            let run = try Executable.run("info", "--data", folder.file("r"))
+            #expect(run.status == 1)
+            #expect(
+                run.standardError.contains(
+                    "r/u.data:2: rating 1e+19 is not on the MovieLens 100K scale 1-5 (step 1)"))
+        }
+
+        @Test("--scale fixes the scale info reports and refuses ratings off it")
+        func fixedScale() async throws {
+            let folder = try TemporaryFolder()
+            let path = try folder.write("1\t1\t3\t0\n1\t2\t7\t0\n", to: "ratings.tsv")
+            let json = try #require(
+                try Executable.json("info", "--data", path, "--scale", "0:10", "--json") as? [String: Any])
+            #expect(json["scale"] as? String == "0-10 (step 1)")
+            #expect(json["scaleSource"] as? String == "as given with --scale")
+            await #expect {
+                try await autorec("info", "--data", path, "--scale", "1:5", "--quiet")
+            } throws: { error in
+                message(for: error) == "\(path):2: rating 7 is not on the --scale scale 1-5"
+            }
+        }
     }
 }

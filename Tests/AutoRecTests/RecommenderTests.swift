@@ -50,4 +50,14 @@ import Testing
             try i.scoreNewItem(ratings: [(user: "u1", rating: rating)])
         }
     }
+
+    @Test("ids quoted in a request error have their control characters escaped")
+    func escapedIDs() throws {
+        let u = try Self.recommender(.user)
+        let error = #expect(throws: Recommender.RequestError.self) {
+            try u.recommend(foldingIn: [("\u{1B}[31mred", 4)], count: 3)
+        }
+        let text = error?.description ?? ""
+        #expect(text.contains("\\x1b[31mred") && !text.contains("\u{1B}"))
+    }
 }

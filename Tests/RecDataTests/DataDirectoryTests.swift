@@ -59,4 +59,14 @@ import Testing
                 "nope.csv", dataDirectory: URL(fileURLWithPath: "/nonexistent"))
         }
     }
+
+    @Test("--data: a symbolic link loop is taken as a path, so reading it names the loop")
+    func symlinkLoop() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let a = folder.url.appendingPathComponent("a").path, b = folder.url.appendingPathComponent("b").path
+        try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
+        try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+        #expect(try DataDirectory.resolveDataArgument(a, dataDirectory: folder.url).path == a)
+    }
 }

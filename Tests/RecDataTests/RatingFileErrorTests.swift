@@ -108,6 +108,18 @@ import Testing
         #expect(error?.description == "\(path):1: timestamp is not a number: '2001-01-01'")
     }
 
+    @Test("a timestamp past Int64 is reported; one of 19 digits within it is read")
+    func longTimestamp() throws {
+        let (path, error) = failure("1\t2\t3\t9223372036854775808\n")
+        #expect(
+            error
+                == .notANumber(
+                    InputPosition(file: path, line: 1), field: "timestamp", text: "9223372036854775808"))
+        let table = try RatingReader.read(
+            path: TestFiles.write("1\t2\t3\t-9223372036854775807\n"), layout: tabLayout)
+        #expect(table.timestamps == [-9_223_372_036_854_775_807])
+    }
+
     @Test("an empty id is reported", arguments: [("\t2\t3\t4\n", "user"), ("1\t\t3\t4\n", "item")])
     func emptyID(text: String, field: String) {
         let (path, error) = failure(text)
@@ -115,7 +127,7 @@ import Testing
         #expect(error?.description == "\(path):1: \(field) id is empty")
     }
 
-    @Test("a rating that is not finite is reported", arguments: ["nan", "inf", "-infinity"])
+    @Test("a rating that is not finite is reported", arguments: ["nan", "inf", "-infinity", "1e39", "-NaN"])
     func notFinite(text: String) {
         let (path, error) = failure("1\t2\t3\t4\n1\t3\t\(text)\t4\n")
         #expect(error == .ratingNotFinite(InputPosition(file: path, line: 2), text: text))
@@ -127,6 +139,67 @@ import Testing
         let (path, error) = failure("1\t2\t3\t4\n\n1\t3\t6\t4\n", options: .init(ratingRange: 1...5))
         #expect(error == .ratingOutOfRange(InputPosition(file: path, line: 3), value: 6, range: 1...5))
         #expect(error?.description == "\(path):3: rating 6 is outside the allowed range 1...5")
+    }
+
+    @Test("a rating off a known scale names the line, the scale and who set it")
+    func offScale() {
+        let (path, error) = failure("1\t2\t3\t4\n1\t3\t100\t4\n", options: .init(scale: .movieLens100K))
+        #expect(
+            error
+                == .ratingOffScale(
+                    InputPosition(file: path, line: 2), value: 100, scale: .stars, source: "MovieLens 100K",
+                    hint: "pass --scale min:max[:step] if the file uses another scale"))
+        #expect(
+            error?.description == "\(path):2: rating 100 is not on the MovieLens 100K scale 1-5 (step 1) "
+                + "(pass --scale min:max[:step] if the file uses another scale)")
+    }
+
+    @Test(
+        "a rating between the steps of a known scale is off it, and so is a huge one",
+        arguments: [("3.5", "3.5"), ("1e19", "1e+19"), ("0", "0")])
+    func offGrid(text: String, shown: String) {
+        let fixed = KnownScale.fixed(RatingScale.stars)
+        let (path, error) = failure("1\t2\t\(text)\t4\n", options: .init(scale: fixed))
+        #expect(error?.description == "\(path):1: rating \(shown) is not on the --scale scale 1-5 (step 1)")
+    }
+
+    @Test("control characters quoted from the data are escaped in the message")
+    func escapedText() {
+        let (path, error) = failure("1\t2\t\u{1B}[31mfive\u{1B}[0m\t4\n")
+        #expect(
+            error
+                == .notANumber(
+                    InputPosition(file: path, line: 1), field: "rating", text: "\u{1B}[31mfive\u{1B}[0m"))
+        #expect(error?.description == "\(path):1: rating is not a number: '\\x1b[31mfive\\x1b[0m'")
+    }
+
+    @Test("invalid UTF-8 quoted from the data is shown byte by byte")
+    func invalidUTF8() {
+        let path = TestFiles.write(Array("1\t2\t3\tx".utf8) + [0xFF, 0x1B] + [0x0A])
+        let error = #expect(throws: RatingFileError.self) {
+            try RatingReader.read(path: path, layout: tabLayout)
+        }
+        #expect(error?.description == "\(path):1: timestamp is not a number: 'x\\xff\\x1b'")
+    }
+
+    @Test(
+        "every message that quotes text escapes it",
+        arguments: [
+            RatingFileError.duplicatePair(
+                InputPosition(file: "f", line: 2), user: "\u{1B}]0;x\u{07}", item: "i", firstLine: 1),
+            .unexpectedValue(
+                InputPosition(file: "f", line: 2), field: "gender", text: "\u{1B}c", expected: "M or F"),
+            .badHeader(
+                InputPosition(file: "f", line: 1), reason: "cannot tell the user column from '\u{1B}c'"),
+            .unrecognizedLine(InputPosition(file: "f", line: 1), reason: "'\u{9B}2J' has 1 field"),
+            .ratingNotFinite(InputPosition(file: "f", line: 1), text: "\u{1B}inf"),
+            .notANumber(InputPosition(file: "f", line: 1), field: "age", text: "\r\u{1B}"),
+            .cannotOpen(path: "f\u{1B}", reason: "x"),
+        ])
+    func everyCaseEscapes(error: RatingFileError) {
+        #expect(
+            !error.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        )
     }
 
     @Test("a duplicate pair names both lines and the raw ids")

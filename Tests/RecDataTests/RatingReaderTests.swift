@@ -1,3 +1,4 @@
+import RecMath
 import Testing
 
 @testable import RecData
@@ -149,6 +150,52 @@ let tab3Layout = RatingFileLayout(separator: "\t", columns: [.user, .item, .rati
                 return ByteParsing.decimal(base, 0, b.count)
             }
             #expect(fast == Float(text), "\(text)")
+        }
+    }
+}
+
+@Suite struct RatingReaderBytesTests {
+    @Test("reading bytes in memory gives the table reading the file gives")
+    func bytesMatchFile() throws {
+        let text = "\u{FEFF}7\t10\t5\t1\r\n\n3\t10\t3\t2\n7\t20\t4\t3"
+        let fromFile = try RatingReader.read(path: TestFiles.write(text), layout: tabLayout)
+        let fromBytes = try Array(text.utf8).withUnsafeBytes { b throws(RatingFileError) in
+            try RatingReader.read(bytes: b, path: "mem", layout: tabLayout)
+        }
+        #expect(fromBytes == fromFile)
+    }
+
+    @Test("an error from bytes names the given path and the line")
+    func bytesError() {
+        let error = #expect(throws: RatingFileError.self) {
+            try Array("1\t2\t3\t4\n1\t2\n".utf8).withUnsafeBytes { b throws(RatingFileError) in
+                try RatingReader.read(bytes: b, path: "mem", layout: tabLayout)
+            }
+        }
+        #expect(error == .wrongFieldCount(InputPosition(file: "mem", line: 2), expected: 4, found: 2))
+    }
+
+    /// Bytes drawn mostly from the characters rating lines are made of, so lines get far.
+    static func noise(_ rng: inout SplitMix64, count: Int) -> [UInt8] {
+        let alphabet =
+            Array("0123456789\t\n:,;.-+eEinfaINF \r\"".utf8) + [0x00, 0x1B, 0xEF, 0xBB, 0xBF, 0xFF]
+        return (0..<count).map { _ in alphabet[rng.nextInt(below: alphabet.count)] }
+    }
+
+    @Test("random bytes give a table or an error, never a trap", arguments: [1, 2, 3])
+    func noTrap(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let layouts = [tabLayout, colonLayout, csvLayout, tab3Layout]
+        for round in 0..<300 {
+            let bytes = Self.noise(&rng, count: rng.nextInt(below: 200))
+            let layout = layouts[round % layouts.count]
+            let options = ReadOptions(
+                duplicates: [.error, .keepLast, .average][round % 3],
+                scale: round % 2 == 0 ? .movieLensDat : nil)
+            bytes.withUnsafeBytes { b in
+                _ = try? RatingReader.read(bytes: b, path: "noise", layout: layout, options: options)
+                _ = try? Dataset.sniff(bytes: b, path: "noise")
+            }
         }
     }
 }

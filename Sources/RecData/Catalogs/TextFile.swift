@@ -24,21 +24,23 @@ struct TextFile {
 
     /// Reads `path` whole; `limit` bytes at most when given (the last, partial line is dropped).
     init(path: String, limit: Int? = nil) throws(RatingFileError) {
-        self.path = path
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .cannotOpen(
-                path: path,
-                reason: FileManager.default.fileExists(atPath: path)
-                    ? "Permission denied" : "No such file or directory")
-        }
-        defer { try? handle.close() }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: RatingFileError.reason(errno: errno)) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let data: Data
         do {
             data = try (limit.map { try handle.read(upToCount: $0) } ?? handle.readToEnd()) ?? Data()
         } catch {
             throw .cannotRead(path: path, reason: "\(error.localizedDescription)")
         }
-        var bytes = [UInt8](data)
+        self.init(bytes: [UInt8](data), path: path, limit: limit)
+    }
+
+    /// The lines of `bytes`, as if read from a file at `path`; when `bytes` fill `limit`, the
+    /// last, partial line is dropped.
+    init(bytes: [UInt8], path: String, limit: Int? = nil) {
+        self.path = path
+        var bytes = bytes
         if let limit, bytes.count >= limit, let last = bytes.lastIndex(of: ByteParsing.newline) {
             bytes.removeSubrange((last + 1)...)
         }

@@ -53,7 +53,10 @@ public enum DataDirectory {
     public static func resolveDataArgument(_ argument: String, dataDirectory: URL) throws(DownloadError)
         -> URL
     {
-        if FileManager.default.fileExists(atPath: argument) {
+        // lstat, not fileExists: a symbolic link loop or a dangling link is still something at
+        // that path, and reading it gives the real reason rather than "no such data set".
+        var info = stat()
+        if lstat(argument, &info) == 0 {
             return URL(fileURLWithPath: argument)
         }
         guard let entry = DatasetCatalogue.entry(named: argument) else {

@@ -93,6 +93,12 @@ enum ByteParsing {
         return Float(negative ? -x : x)
     }
 
+    /// The bytes as text to quote in an error: invalid UTF-8 bytes written as `\xNN`
+    /// (``InputText/decode(_:)``).
+    static func quoted(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        InputText.decode(UnsafeBufferPointer(start: p + start, count: end - start))
+    }
+
     /// The bytes as a `String` (UTF-8; invalid bytes become U+FFFD).
     static func string(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)

@@ -12,6 +12,9 @@ struct RatingLineParser: LineSink {
     private let ratingField: Int
     private let timestampField: Int
     private let ratingRange: ClosedRange<Float>?
+    /// The widest scale ratings may use (``KnownScale/allowed``), when one is set.
+    private let allowedScale: RatingScale?
+    private let knownScale: KnownScale?
     private let layoutSeparator: String
     private let hasHeader: Bool
     private var headerPending: Bool
@@ -47,6 +50,8 @@ struct RatingLineParser: LineSink {
         ratingField = try layout.field(of: .rating) ?? -1
         timestampField = try layout.field(of: .timestamp) ?? -1
         ratingRange = options.ratingRange
+        knownScale = options.scale
+        allowedScale = options.scale?.allowed
         hasHeader = layout.hasHeader
         headerPending = layout.hasHeader
         self.bounds = bounds
@@ -93,8 +98,10 @@ struct RatingLineParser: LineSink {
         let rating = try parseRating(p, b[2 * ratingField], b[2 * ratingField + 1])
         if timestampField >= 0 {
             let ts = b[2 * timestampField], te = b[2 * timestampField + 1]
-            guard let t = ByteParsing.integer(p, ts, te) else {
-                throw .notANumber(at, field: "timestamp", text: ByteParsing.string(p, ts, te))
+            // The fast path takes up to 18 digits; longer ones that still fit Int64 go through
+            // the standard library.
+            guard let t = ByteParsing.integer(p, ts, te) ?? Int64(ByteParsing.string(p, ts, te)) else {
+                throw .notANumber(at, field: "timestamp", text: ByteParsing.quoted(p, ts, te))
             }
             timestampColumn.append(t)
         }
@@ -167,20 +174,32 @@ struct RatingLineParser: LineSink {
         if let fast = ByteParsing.decimal(p, s, e) {
             value = fast
         } else {
-            let text = ByteParsing.string(p, s, e)
-            guard let slow = Float(text) else {
+            guard let slow = Float(ByteParsing.string(p, s, e)) else {
                 let hint =
-                    ratingColumn.isEmpty && !hasHeader
+                    ratingColumn.isEmpty && !hasHeader && looksLikeHeader(p)
                     ? "the first line looks like a header: pass --header" : nil
-                throw .notANumber(at, field: "rating", text: text, hint: hint)
+                throw .notANumber(at, field: "rating", text: ByteParsing.quoted(p, s, e), hint: hint)
             }
-            guard slow.isFinite else { throw .ratingNotFinite(at, text: text) }
+            guard slow.isFinite else { throw .ratingNotFinite(at, text: ByteParsing.quoted(p, s, e)) }
             value = slow
         }
         if let range = ratingRange, !range.contains(value) {
             throw .ratingOutOfRange(at, value: value, range: range)
         }
+        if let allowed = allowedScale, !allowed.contains(value), let known = knownScale {
+            throw .ratingOffScale(at, value: value, scale: allowed, source: known.source, hint: known.hint)
+        }
         return value
+    }
+
+    /// Whether the line just split has no numeric field at all, as a header line would
+    /// (`user item rating`); a data line with one bad field keeps its numeric ids.
+    private func looksLikeHeader(_ p: UnsafePointer<UInt8>) -> Bool {
+        for k in 0..<columns.count
+        where Double(ByteParsing.string(p, bounds[2 * k], bounds[2 * k + 1])) != nil {
+            return false
+        }
+        return true
     }
 
     private func checkHeader(_ p: UnsafePointer<UInt8>, _ found: Int) throws(RatingFileError) {
@@ -191,7 +210,7 @@ struct RatingLineParser: LineSink {
         if ByteParsing.decimal(p, s, e) != nil {
             throw .badHeader(
                 at,
-                reason: "rating field '\(ByteParsing.string(p, s, e))' is a number, "
+                reason: "rating field '\(ByteParsing.quoted(p, s, e))' is a number, "
                     + "so the first line looks like data (the file has no header)")
         }
     }

@@ -23,7 +23,7 @@ public enum RatingReader {
     /// a new one gets the next free index, in order of first appearance. Pass a training table's
     /// maps when reading its test file so both share one index space. The returned table's
     /// rows are in file order (after applying the duplicate policy) and its scale is read from
-    /// its own ratings.
+    /// its own ratings, unless ``ReadOptions/scale`` gives one.
     ///
     /// - Parameters:
     ///   - path: The file to read.
@@ -44,6 +44,44 @@ public enum RatingReader {
             chunkSize: chunkSize)
     }
 
+    /// Reads ratings from bytes in memory, exactly as ``read(path:layout:options:userIDs:itemIDs:)``
+    /// reads a file holding them.
+    ///
+    /// Meant for data that is not in a file and for fuzzing the parser: any bytes give either a
+    /// table or a ``RatingFileError``, never a trap.
+    ///
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - path: The name to give in error messages.
+    ///   - layout: Separator, header and columns.
+    ///   - options: Duplicate policy, allowed rating range and scale.
+    ///   - userIDs: A user map to continue (empty by default).
+    ///   - itemIDs: An item map to continue (empty by default).
+    /// - Returns: The ratings, with the extended maps.
+    /// - Throws: ``RatingFileError`` naming `path` and the line of the first problem.
+    /// - Complexity: O(bytes + ratings + users + items).
+    public static func read(
+        bytes: UnsafeRawBufferPointer, path: String, layout: RatingFileLayout, options: ReadOptions = .init(),
+        userIDs: IDMap = IDMap(), itemIDs: IDMap = IDMap()
+    ) throws(RatingFileError) -> RatingTable {
+        let bounds = UnsafeMutablePointer<Int>.allocate(capacity: 2 * (layout.columns.count + 1))
+        defer { bounds.deallocate() }
+        var parser = try RatingLineParser(
+            path: path, layout: layout, options: options, userIDs: userIDs, itemIDs: itemIDs, bounds: bounds)
+        let data = bytes.bindMemory(to: UInt8.self)
+        if let base = data.baseAddress {
+            let count = data.count
+            var pos = count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+            while pos < count {
+                var end = pos
+                while end < count, base[end] != ByteParsing.newline { end += 1 }
+                try parser.parse(base, pos, end)
+                pos = end + 1
+            }
+        }
+        return try finish(parser, path: path, options: options)
+    }
+
     /// ``read(path:layout:options:userIDs:itemIDs:)`` with a chosen buffer size, so tests can
     /// put chunk boundaries inside lines, line ends and the byte-order mark.
     static func read(
@@ -56,7 +94,7 @@ public enum RatingReader {
             path: path, layout: layout, options: options, userIDs: userIDs, itemIDs: itemIDs, bounds: bounds)
 
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: RatingFileError.reason(errno: errno)) }
         defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0 {
@@ -67,6 +105,13 @@ public enum RatingReader {
             parser.reserve(Int(info.st_size) / 20 + 16)
         }
         try readLines(fd: fd, path: path, chunkSize: chunkSize, into: &parser)
+        return try finish(parser, path: path, options: options)
+    }
+
+    /// The table from a parser that has seen every line: duplicates resolved, scale set.
+    private static func finish(_ parser: RatingLineParser, path: String, options: ReadOptions)
+        throws(RatingFileError) -> RatingTable
+    {
         guard !parser.ratingColumn.isEmpty else { throw .emptyFile(path: path) }
         var users = parser.userColumn
         var items = parser.itemColumn
@@ -94,15 +139,24 @@ public enum RatingReader {
         }
         return RatingTable(
             users: users, items: items, ratings: ratings, timestamps: timestamps,
-            userIDs: userMap, itemIDs: itemMap, scale: scale(of: ratings))
+            userIDs: userMap, itemIDs: itemMap, scale: scale(of: ratings, known: options.scale))
     }
 
-    /// The scale of `ratings`, read from their distinct values.
+    /// The scale of `ratings`: read from their distinct values, or, under a known scale (which
+    /// every rating was checked against while parsing), its narrowest choice that holds them.
+    static func scale(of ratings: [Float], known: KnownScale?) -> RatingScale {
+        let values = distinctValues(of: ratings)
+        let observed = RatingScale(observing: values ?? ratings)
+        guard let known else { return observed }
+        return known.scale(forDistinct: values ?? ratings, observed: observed)
+    }
+
+    /// The distinct values of `ratings` (order unspecified), or `nil` when there are many.
     ///
     /// ``RatingScale/init(observing:)`` depends only on the set of values, and rating files
     /// use few: multiples of 1/4 in 0..<64 are ticked off in a table (a multiply and a compare
     /// each), so only other values, if any, go through the general path.
-    static func scale(of ratings: [Float]) -> RatingScale {
+    static func distinctValues(of ratings: [Float]) -> [Float]? {
         var seen = [Bool](repeating: false, count: 256)
         var others: [Float] = []
         for r in ratings {
@@ -111,12 +165,12 @@ public enum RatingReader {
                 seen[Int(q)] = true
             } else if !others.contains(r) {
                 others.append(r)
-                if others.count > 64 { return RatingScale(observing: ratings) }
+                if others.count > 64 { return nil }
             }
         }
         var distinct = others
         for q in 0..<256 where seen[q] { distinct.append(Float(q) / 4) }
-        return RatingScale(observing: distinct)
+        return distinct
     }
 
     /// Applies `.keepLast` or `.average` to the repeated pairs, keeping the other rows in order.
@@ -168,7 +222,7 @@ public enum RatingReader {
             let n = Foundation.read(fd, buffer + filled, capacity - filled)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+                throw .cannotRead(path: path, reason: RatingFileError.reason(errno: errno))
             }
             let eof = n == 0
             filled += n

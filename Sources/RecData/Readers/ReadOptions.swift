@@ -16,14 +16,23 @@ public struct ReadOptions: Sendable, Hashable {
     /// When set, a rating outside this range is an error
     /// (``RatingFileError/ratingOutOfRange(_:value:range:)``).
     public var ratingRange: ClosedRange<Float>?
+    /// When set, the scale the ratings must keep to: a rating off it is an error
+    /// (``RatingFileError/ratingOffScale(_:value:scale:source:hint:)``) and the table gets this
+    /// scale rather than one read from its ratings. `nil` (the default) reads the scale from the
+    /// ratings. ``Dataset`` sets it for MovieLens files.
+    public var scale: KnownScale?
 
-    /// Options with the given duplicate policy and optional allowed rating range.
+    /// Options with the given duplicate policy, optional allowed rating range and scale.
     ///
     /// - Parameters:
     ///   - duplicates: What to do with a repeated (user, item) pair.
     ///   - ratingRange: The allowed ratings, or `nil` to accept every finite value.
-    public init(duplicates: DuplicatePolicy = .error, ratingRange: ClosedRange<Float>? = nil) {
+    ///   - scale: The scale the ratings must keep to, or `nil` to read it from them.
+    public init(
+        duplicates: DuplicatePolicy = .error, ratingRange: ClosedRange<Float>? = nil, scale: KnownScale? = nil
+    ) {
         self.duplicates = duplicates
         self.ratingRange = ratingRange
+        self.scale = scale
     }
 }

@@ -25,6 +25,8 @@ struct InfoCommand: AsyncParsableCommand {
         var items: Int
         var density: Double
         var scale: String
+        /// Where the scale comes from: a MovieLens release, --scale, or the ratings.
+        var scaleSource: String
         var meanRating: Double
         var histogram: [String: Int]
         var ratingsPerUser: [String: Double]
@@ -38,7 +40,7 @@ struct InfoCommand: AsyncParsableCommand {
         runtime.apply()
         try await data.fetchIfNeeded()
         let set = try data.dataset()
-        let loaded = try set.load(options: ReadOptions(duplicates: data.duplicates), sideInformation: true)
+        let loaded = try set.load(options: data.readOptions(for: set), sideInformation: true)
         let t = loaded.ratings
         var histogram = [Float: Int]()
         for r in t.ratings { histogram[r, default: 0] += 1 }
@@ -55,7 +57,7 @@ struct InfoCommand: AsyncParsableCommand {
         let summary = Summary(
             format: set.description, path: set.path, ratings: t.count, users: t.userCount, items: t.itemCount,
             density: Double(t.count) / Double(max(1, t.userCount * t.itemCount)), scale: t.scale.description,
-            meanRating: t.globalMean,
+            scaleSource: DataOptions.scaleSource(of: set), meanRating: t.globalMean,
             histogram: Dictionary(uniqueKeysWithValues: histogram.map { (ratingText($0.key), $0.value) }),
             ratingsPerUser: spread(t.ratingsPerUser()), ratingsPerItem: spread(t.ratingsPerItem()),
             timestamps: t.hasTimestamps ? ["first": t.timestamps.min() ?? 0, "last": t.timestamps.max() ?? 0] : nil,
@@ -64,7 +66,7 @@ struct InfoCommand: AsyncParsableCommand {
         print("\(summary.format)")
         print("path      \(summary.path)")
         print("ratings   \(t.count)   users \(t.userCount)   items \(t.itemCount)   density \(fixed(summary.density * 100, 3))%")
-        print("scale     \(summary.scale)   mean rating \(fixed(summary.meanRating))")
+        print("scale     \(summary.scale), \(summary.scaleSource)   mean rating \(fixed(summary.meanRating))")
         if let f = summary.timestamps {
             let fmt = ISO8601DateFormatter()
             print("time      \(fmt.string(from: Date(timeIntervalSince1970: Double(f["first"] ?? 0)))) .. "
@@ -89,5 +91,5 @@ struct InfoCommand: AsyncParsableCommand {
     }
 }
 
-/// `4` or `3.5`.
-func ratingText(_ r: Float) -> String { r == r.rounded() ? String(Int(r)) : String(r) }
+/// `4` or `3.5` (`1e+19` for a huge rating: never an integer conversion that could trap).
+func ratingText(_ r: Float) -> String { RatingScale.format(r) }

@@ -111,7 +111,7 @@ struct RecommendCommand: AsyncParsableCommand {
             let fields = trimmed.replacingOccurrences(of: "::", with: "\t")
                 .split(whereSeparator: { $0 == "\t" || $0 == "," || $0 == " " })
             guard fields.count == 2, let value = Float(fields[1]), value.isFinite else {
-                throw ValidationError("\(path == "-" ? "stdin" : path):\(n + 1): expected 'id rating', found '\(trimmed)'")
+                throw ValidationError("\(path == "-" ? "stdin" : path):\(n + 1): expected 'id rating', found '\(InputText.escaped(trimmed))'")
             }
             out.append((String(fields[0]), value))
         }

@@ -26,6 +26,27 @@ struct DataOptions: ParsableArguments {
     @Option(help: "What to do with a repeated (user, item) pair: error, keep-last or average.")
     var duplicates: DuplicatePolicy = .error
 
+    @Option(help: ArgumentHelp(
+        "Rating scale, e.g. 1:5 or 0.5:5:0.5; a rating off it is an error "
+            + "(default: the MovieLens release's, else read from the ratings).",
+        valueName: "min:max[:step]"))
+    var scale: String?
+
+    func validate() throws {
+        _ = try fixedScale()
+    }
+
+    /// The scale given with --scale, checked.
+    func fixedScale() throws -> RatingScale? {
+        guard let scale else { return nil }
+        guard let parsed = RatingScale(argument: scale) else {
+            throw ValidationError(
+                "--scale '\(scale)' is not min:max or min:max:step with a positive step, e.g. 1:5 or 0.5:5:0.5")
+        }
+        if let problem = parsed.problem { throw ValidationError("--scale '\(scale)': \(problem)") }
+        return parsed
+    }
+
     /// The explicit layout, when --separator or --columns was given.
     func layout() throws -> RatingFileLayout? {
         guard separator != nil || columns != nil else { return nil }
@@ -33,16 +54,39 @@ struct DataOptions: ParsableArguments {
                                     columnList: columns ?? "user,item,rating,timestamp")
     }
 
-    /// The data set at `--data` (a path, or a catalogue name resolved in the data directory).
+    /// The data set at `--data` (a path, or a catalogue name resolved in the data directory),
+    /// with the scale of --scale when given.
     func dataset() throws -> Dataset {
-        try Dataset.detect(at: try resolvedPath(), format: format, layout: try layout())
+        var set = try Dataset.detect(at: try resolvedPath(), format: format, layout: try layout())
+        if let fixed = try fixedScale() { set.knownScale = .fixed(fixed) }
+        return set
+    }
+
+    /// How to read the data set's files: --duplicates and the data set's scale.
+    func readOptions(for set: Dataset) -> ReadOptions {
+        set.readOptions(ReadOptions(duplicates: duplicates))
     }
 
     /// Reads the whole data set.
     func load(sideInformation: Bool = false) throws -> Dataset.Loaded {
         let set = try dataset()
         log("reading \(set.description) from \(set.path)")
-        return try set.load(options: ReadOptions(duplicates: duplicates), sideInformation: sideInformation)
+        let loaded = try set.load(options: readOptions(for: set), sideInformation: sideInformation)
+        logScale(loaded.ratings.scale, of: set)
+        return loaded
+    }
+
+    /// Says on stderr which scale the ratings got and why.
+    func logScale(_ scale: RatingScale, of set: Dataset) {
+        log("rating scale \(scale), \(Self.scaleSource(of: set))")
+    }
+
+    /// Where a data set's scale comes from, e.g. `read from the ratings (pass --scale ...)`.
+    static func scaleSource(of set: Dataset) -> String {
+        guard let known = set.knownScale else {
+            return "read from the ratings (pass --scale min:max[:step] to fix it)"
+        }
+        return known.source == "--scale" ? "as given with --scale" : "the \(known.source) scale"
     }
 
     /// Downloads a catalogue data set named by `--data` when it is not installed yet (first use).

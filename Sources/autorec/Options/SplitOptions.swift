@@ -109,7 +109,8 @@ extension SplitOptions {
             log("reading train \(set.ratingsPath) and test \(testPath)")
             let (train, testTable) = try Dataset.readTrainTest(trainPath: set.ratingsPath, testPath: testPath,
                                                                layout: set.layout,
-                                                               options: ReadOptions(duplicates: data.duplicates))
+                                                               options: data.readOptions(for: set))
+            data.logScale(train.scale, of: set)
             return ([try withValidation(train, testTable)], "given files" + validationNote)
         case .kfold:
             let table = try data.load().ratings
