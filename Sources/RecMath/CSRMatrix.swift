@@ -103,3 +103,21 @@ public struct CSRMatrix: Sendable, Equatable {
         return CSRMatrix(rows: cols, cols: rows, rowStart: start, columns: tCols, values: tVals)
     }
 }
+
+extension CSRMatrix {
+    /// The rows `rows` (in that order, repeats allowed) as a new matrix with `rows.count` rows.
+    ///
+    /// - Complexity: O(rows.count + entries of those rows).
+    public func selectingRows(_ rows: [Int32]) -> CSRMatrix {
+        var start = [Int](), cols = [Int32](), vals = [Float]()
+        start.reserveCapacity(rows.count + 1)
+        start.append(0)
+        for r in rows {
+            let lo = rowStart[Int(r)], hi = rowStart[Int(r) + 1]
+            cols.append(contentsOf: columns[lo..<hi])
+            vals.append(contentsOf: values[lo..<hi])
+            start.append(cols.count)
+        }
+        return CSRMatrix(rows: rows.count, cols: self.cols, rowStart: start, columns: cols, values: vals)
+    }
+}

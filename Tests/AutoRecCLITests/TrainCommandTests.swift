@@ -70,6 +70,27 @@ extension CLI {
             #expect(c != a)
         }
 
+        @Test("--side-information appends the item file's genres and decades; a missing user file is an error")
+        func sideInformation() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("model"), trained = folder.file("train.json"), evaluated = folder.file("eval.json")
+            try await autorec(
+                "train", "--data", data, "--model", "i-autorec", "--side-information", "--hidden-units", "4",
+                "--epochs", "3", "--seed", "3", "--save", dir, "--report", trained, "--quiet")
+            let names = try #require(try jsonFile(dir + "/model.json")["sideFeatures"] as? [String])
+            #expect(names.contains { $0.hasPrefix("genre=") } && names.contains { $0.hasPrefix("decade=") })
+            try await autorec("evaluate", "--model", dir, "--data", data, "--seed", "3", "--report", evaluated, "--quiet")
+            let a = (try jsonFile(trained)["test"] as? [String: Any])?["rmse"] as? Double
+            let b = (try jsonFile(evaluated)["test"] as? [String: Any])?["rmse"] as? Double
+            #expect(a != nil && a == b)
+            await #expect {
+                try await autorec("train", "--data", data, "--model", "u-autorec", "--side-information", "--quiet")
+            } throws: { error in
+                message(for: error).contains("--side-information: \(data) has no user file")
+            }
+        }
+
         @Test(
             "an output path that cannot be written fails the run before the first epoch",
             arguments: [

@@ -83,7 +83,7 @@ struct ReferenceAutoRec {
                 x[Int(m.columns[q])] = fill + Double(shifted) + (inputNoise?[b] ?? 0)
             }
             entry += m.rowStart[j + 1] - m.rowStart[j]
-            // Layer 0 reads x through V (n × k₀, one row per input).
+            // Layer 0 reads x through V (n × k₀, one row per input), and side features through U.
             var d = x
             var fanIn = n
             for (l, k) in widths.enumerated() {
@@ -91,12 +91,17 @@ struct ReferenceAutoRec {
                 for c in 0..<k {
                     var z = t[2 * l + 1][c]
                     for u in 0..<fanIn { z += t[2 * l][u * k + c] * d[u] }
+                    if l == 0, let side = data.side {
+                        for q in side.rowStart[j]..<side.rowStart[j + 1] {
+                            z += Double(side.values[q]) * t[t.count - 1][Int(side.columns[q]) * k + c]
+                        }
+                    }
                     h[c] = Self.act(config.encoder, z) * (layerMasks[l]?[local * k + c] ?? 1)
                 }
                 d = h
                 fanIn = k
             }
-            let out = t.count - 2
+            let out = t.count - (data.side == nil ? 2 : 3)
             for q in m.rowStart[j]..<m.rowStart[j + 1] {
                 let u = Int(m.columns[q])
                 var o = t[out + 1][u]
@@ -120,15 +125,20 @@ struct ReferenceAutoRec {
     /// all rows or the batch `rows`, with dropout masks drawn when `training`.
     static func check(
         _ config: AutoRecConfiguration, share: Float = 1, rows: [Int32]? = nil, training: Bool = false,
-        scale: Float = 0.3
+        scale: Float = 0.3, sideWidth: Int = 0
     ) {
         var rng = SplitMix64(seed: 3)
         let params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, layers: config.hiddenLayers,
-                                       initialization: .fixed, scale: scale, using: &rng)
+                                       sideWidth: sideWidth, initialization: .fixed, scale: scale, using: &rng)
         // Ratings scaled down keep the activations away from saturation, where differences are flat.
         var table = Self.table
         table.ratings = table.ratings.map { $0 / 5 }
-        let data = AutoRecData(table, orientation: config.orientation, fill: config.fill)
+        // Side features of any value, some rows without any.
+        let entities = config.orientation == .item ? 6 : 7
+        let side = sideWidth == 0 ? nil : SideFeatures(
+            matrix: Reference.randomCSR(rows: entities, cols: sideWidth, density: 0.4, seed: 9),
+            names: (0..<sideWidth).map { "f\($0)" })
+        let data = AutoRecData(table, orientation: config.orientation, fill: config.fill, side: side)
         let net = AutoRecNetwork(configuration: config)
         var grads = params.zeros()
         let batch = rows.map { SparseBatch($0[...], of: data) } ?? SparseBatch(all: data)
@@ -273,6 +283,20 @@ struct ReferenceAutoRec {
             c.inputDropout = 0.2
             AutoRecGradientTests.check(c, training: true, scale: 0.5)
         }
+    }
+
+    @Test("side features appended to the input, one layer and deep, any width, with a mini-batch and a fill",
+          arguments: [1, 3, 8], [nil, [3, 2, 3]] as [[Int]?])
+    func sideInformation(width: Int, layers: [Int]?) {
+        var c = AutoRecConfiguration()
+        c.hiddenUnits = 3
+        c.layers = layers
+        c.orientation = width == 3 ? .item : .user
+        c.encoder = .sigmoid
+        c.fill = .constant(0.5)
+        c.l2 = 0.4
+        AutoRecGradientTests.check(c, share: 0.5, rows: [3, 0, 5], scale: 0.5, sideWidth: width)
+        AutoRecGradientTests.check(c, scale: 0.5, sideWidth: width)
     }
 
     @Test("the one-layer case draws exactly the paper's tensors and names")

@@ -59,6 +59,33 @@ import Testing
         #expect(loaded.reconstruct(inputs: [0, 3], values: [4, 2]) == m.reconstruct(inputs: [0, 3], values: [4, 2]))
     }
 
+    @Test("a model with side information saves its features and weights and loads with identical predictions",
+          arguments: [nil, [4, 3]] as [[Int]?])
+    func sideRoundTrip(layers: [Int]?) throws {
+        var c = smallConfig(.user)
+        c.layers = layers
+        c.epochs = 6
+        var m = AutoRecModel(configuration: c)
+        var entries = (0..<20).map { u in UserCatalog.User(age: 18 + u, gender: u % 2 == 0 ? "F" : "M") }
+        entries[3] = UserCatalog.User()
+        m.sideFeatures = SideFeatures(users: UserCatalog(entries: entries))
+        try m.fit(Self.table, validation: nil)
+        #expect(m.parameters?.sideWeight?.rows == 9)
+        var plain = AutoRecModel(configuration: c)
+        try plain.fit(Self.table, validation: nil)
+        #expect(plain.predict(user: 0, item: 0) != m.predict(user: 0, item: 0), "the features changed nothing")
+        let dir = folder("side-\(layers?.count ?? 1)")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let json = try String(contentsOfFile: dir + "/model.json", encoding: .utf8)
+        #expect(json.contains("\"formatVersion\" : 2") && json.contains("gender=F"))
+        let (loaded, _) = try AutoRecModel.load(from: dir)
+        #expect(loaded.sideFeatures == m.sideFeatures && loaded.parameters == m.parameters)
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
+        }
+    }
+
     @Test("a one-hidden-layer model is still written as formatVersion 1, which earlier builds read")
     func shallowVersion() throws {
         var m = AutoRecModel(configuration: smallConfig())

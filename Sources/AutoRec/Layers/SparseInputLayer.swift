@@ -8,7 +8,8 @@ import RecMath
 /// Z[j] = Σ_{observed u} (r_ju − fill(j,u)) V[u] + rowOffset[j] Σ_u V[u] + Σ_u inputOffset[u] V[u] + μ
 /// H[j] = g(Z[j])
 /// ```
-/// (fill(j,u) = rowOffset[j] + inputOffset[u], see ``AutoRecData``).
+/// (fill(j,u) = rowOffset[j] + inputOffset[u], see ``AutoRecData``), plus `Σ_f s_jf U[f]` for
+/// side features `s_j` with their own weights `U` when given.
 struct SparseInputLayer {
     /// g.
     let activation: Activation
@@ -34,11 +35,13 @@ struct SparseInputLayer {
     /// - Complexity: O(entries × k + inputs × k) (the second term only with a non-zero fill).
     func forward(
         weight v: Matrix, bias mu: Matrix, matrix: CSRMatrix, globalRows: [Int32], values: [Float],
-        data: AutoRecData, workspace ws: Workspace, into h: inout Matrix
+        side: (features: CSRMatrix, weight: Matrix)? = nil, data: AutoRecData, workspace ws: Workspace,
+        into h: inout Matrix
     ) {
         let k = v.cols
         ws.prepare(width: k)
         matrix.multiply(v, values: values, into: &h)
+        if let side { side.features.multiply(side.weight, into: &h, accumulate: true) }
         if !data.zeroFill {
             v.weightedRowSum(nil, into: &ws.fillSum)
             v.weightedRowSum(data.inputOffset, into: &ws.fillInput)

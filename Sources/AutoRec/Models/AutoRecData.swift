@@ -25,11 +25,21 @@ public struct AutoRecData: Sendable {
     public let inputCounts: [Int]
     /// Mean training rating.
     public let globalMean: Float
+    /// Side features of each row (rows × features), appended to the input only; nil without.
+    public let side: CSRMatrix?
+
+    /// Number of side-feature columns (0 without side information).
+    public var sideWidth: Int { side?.cols ?? 0 }
 
     /// Arranges `table` for `orientation`, with `fill` computed from the table's own ratings.
     ///
     /// - Complexity: O(users + items + ratings).
-    public init(_ table: RatingTable, orientation: AutoRecConfiguration.Orientation, fill: AutoRecConfiguration.Fill) {
+    /// - Parameter side: features of the encoded entities (users for `.user`, items for `.item`),
+    ///   one row per entity of the table; nil for none.
+    public init(
+        _ table: RatingTable, orientation: AutoRecConfiguration.Orientation, fill: AutoRecConfiguration.Fill,
+        side: SideFeatures? = nil
+    ) {
         let byItem = orientation == .item
         let rows = byItem ? table.itemCount : table.userCount
         let inputs = byItem ? table.userCount : table.itemCount
@@ -69,6 +79,10 @@ public struct AutoRecData: Sendable {
         rowOffset = ro
         inputOffset = io
         zeroFill = !ro.contains { $0 != 0 } && !io.contains { $0 != 0 }
+        if let side {
+            precondition(side.matrix.rows == rows, "AutoRecData: \(side.matrix.rows) side rows for \(rows) rows")
+        }
+        self.side = side?.matrix
     }
 
     /// A context without fill for `rows` vectors of `inputs` values that are given in full (the
@@ -83,6 +97,7 @@ public struct AutoRecData: Sendable {
         rowCounts = [Int](repeating: 0, count: rows)
         inputCounts = [Int](repeating: 0, count: inputs)
         globalMean = 0
+        side = nil
     }
 
     /// Number of encoded vectors.
@@ -102,6 +117,15 @@ struct SparseBatch {
     let transpose: CSRTranspose
     /// Each rating minus the fill of its position (`nil` when the fill is zero: the ratings themselves).
     let shiftedValues: [Float]?
+    /// The rows' side features (local rows × features) and their transposed pattern; nil without.
+    let side: (matrix: CSRMatrix, transpose: CSRTranspose)?
+
+    /// The side features of `rows` (global indices) of `side`.
+    static func sideRows(_ rows: [Int32], of side: CSRMatrix?) -> (matrix: CSRMatrix, transpose: CSRTranspose)? {
+        guard let side else { return nil }
+        let m = side.selectingRows(rows)
+        return (m, CSRTranspose(of: m))
+    }
 
     /// The whole training set as one batch (shares the data's arrays).
     init(all data: AutoRecData) {
@@ -109,6 +133,7 @@ struct SparseBatch {
         matrix = data.matrix
         transpose = data.transpose
         shiftedValues = Self.shift(matrix, rows: rows, data)
+        side = data.side.map { ($0, CSRTranspose(of: $0)) }
     }
 
     /// `r − rowOffset[row] − inputOffset[input]` at every entry, or nil for a zero fill.
@@ -123,7 +148,7 @@ struct SparseBatch {
     }
 
     /// A dense batch: every input of every row of `values` is an entry (rows renumbered 0..<rows).
-    init(dense values: Matrix) {
+    init(dense values: Matrix, side: (matrix: CSRMatrix, transpose: CSRTranspose)? = nil) {
         let n = values.cols
         rows = (0..<values.rows).map { Int32($0) }
         let columns = (0..<values.rows).flatMap { _ in (0..<n).map { Int32($0) } }
@@ -131,23 +156,15 @@ struct SparseBatch {
                            values: values.storage)
         transpose = CSRTranspose(of: matrix)
         shiftedValues = nil
+        self.side = side
     }
 
     /// The batch of `rows` (global indices) of `data`.
     init(_ rows: ArraySlice<Int32>, of data: AutoRecData) {
-        let m = data.matrix
-        var start = [Int](), cols = [Int32](), vals = [Float]()
-        start.reserveCapacity(rows.count + 1)
-        start.append(0)
-        for r in rows {
-            let lo = m.rowStart[Int(r)], hi = m.rowStart[Int(r) + 1]
-            cols.append(contentsOf: m.columns[lo..<hi])
-            vals.append(contentsOf: m.values[lo..<hi])
-            start.append(cols.count)
-        }
         self.rows = Array(rows)
-        matrix = CSRMatrix(rows: rows.count, cols: m.cols, rowStart: start, columns: cols, values: vals)
+        matrix = data.matrix.selectingRows(self.rows)
         transpose = CSRTranspose(of: matrix)
         shiftedValues = Self.shift(matrix, rows: self.rows, data)
+        side = Self.sideRows(self.rows, of: data.side)
     }
 }

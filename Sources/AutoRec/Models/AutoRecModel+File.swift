@@ -20,6 +20,9 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
     public var bestEpoch: Int
     /// Where the training data was read from (to find titles for recommendations), if known.
     public var dataPath: String?
+    /// Names of the side-feature columns (`gender=F`, …), when the model was trained with side
+    /// information (formatVersion 2).
+    public var sideFeatures: [String]?
 }
 
 extension AutoRecModel {
@@ -29,7 +32,7 @@ extension AutoRecModel {
     public static let formatVersion = 2
 
     /// The version written for this model's configuration.
-    var fileFormatVersion: Int { configuration.isShallow ? 1 : Self.formatVersion }
+    var fileFormatVersion: Int { configuration.isShallow && sideFeatures == nil ? 1 : Self.formatVersion }
 
     /// The tensors of a trained model, named as PyTorch's `nn.Linear` would name them, plus the
     /// training vectors the model reconstructs (CSR over the encoded rows):
@@ -40,6 +43,8 @@ extension AutoRecModel {
     /// | `encoder.bias` | F32 | [hidden] |
     /// | `hidden.L.weight` | F32 | [width L, width L−1] (deep models, L = 1 … layers − 1) |
     /// | `hidden.L.bias` | F32 | [width L] |
+    /// | `side.weight` | F32 | [first width, features] (side information only) |
+    /// | `side.row_start`, `side.column`, `side.value` | I64, I32, F32 | the side features, CSR over rows |
     /// | `decoder.weight` | F32 | [inputs, hidden] |
     /// | `decoder.bias` | F32 | [inputs] |
     /// | `train.row_start` | I64 | [rows + 1] |
@@ -60,6 +65,12 @@ extension AutoRecModel {
             "train.column": T(shape: [m.nonzeros], elements: .int32(m.columns)),
             "train.value": T(shape: [m.nonzeros], values: m.values),
         ]
+        if let u = p.sideWeight, let side = sideFeatures?.matrix {
+            tensors["side.weight"] = T(u.transposed())
+            tensors["side.row_start"] = T(shape: [side.rows + 1], elements: .int64(side.rowStart.map { Int64($0) }))
+            tensors["side.column"] = T(shape: [side.nonzeros], elements: .int32(side.columns))
+            tensors["side.value"] = T(shape: [side.nonzeros], values: side.values)
+        }
         // Further hidden layers as PyTorch's nn.Linear stores them: weight [out, in].
         for l in 1..<max(1, p.hiddenLayerCount) {
             tensors["hidden.\(l).weight"] = T(p.tensors[2 * l].transposed())
@@ -83,7 +94,7 @@ extension AutoRecModel {
         let description = AutoRecModelDescription(
             formatVersion: fileFormatVersion, model: modelName, configuration: configuration, scale: scale,
             users: userIDs.rawIDs, items: itemIDs.rawIDs, epochsTrained: history.count, bestEpoch: bestEpoch,
-            dataPath: dataPath)
+            dataPath: dataPath, sideFeatures: sideFeatures?.names)
         try ModelDirectory(path).save(weights: weights, model: description, report: report)
     }
 
@@ -114,16 +125,8 @@ extension AutoRecModel {
         }
         let wd = try w.matrix("decoder.weight", rows: inputs, cols: last)
         let b = try w.floats("decoder.bias", shape: [inputs])
-        let start = try w.tensor("train.row_start"), cols = try w.tensor("train.column")
-        let vals = try w.tensor("train.value")
-        guard case let .int64(rs) = start.elements, rs.count == rows + 1,
-              case let .int32(cs) = cols.elements, case let .float32(vs) = vals.elements,
-              cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
-              zip(rs, rs.dropFirst()).allSatisfy({ $0 <= $1 }), cs.allSatisfy({ $0 >= 0 && Int($0) < inputs })
-        else {
-            throw .malformedEntry(path: dir.weightsPath, tensor: "train.*",
-                                  problem: "the training ratings do not fit \(rows) rows x \(inputs) inputs")
-        }
+        let (rs, cs, vs) = try Self.readCSR(w, "train", rows: rows, cols: inputs, path: dir.weightsPath,
+                                            what: "the training ratings")
         guard let userIDs = IDMap(rawIDs: d.users), let itemIDs = IDMap(rawIDs: d.items) else {
             throw .invalidJSON(path: dir.modelPath, detail: "a raw user or item id is listed twice")
         }
@@ -133,10 +136,39 @@ extension AutoRecModel {
         colIdx = cs
         let training = RatingTable(users: byItem ? colIdx : rowIdx, items: byItem ? rowIdx : colIdx, ratings: vs,
                                    userIDs: userIDs, itemIDs: itemIDs, scale: d.scale)
+        var side: SideFeatures?
+        var sideWeight = [Matrix]()
+        if let names = d.sideFeatures {
+            let (srs, scs, svs) = try Self.readCSR(w, "side", rows: rows, cols: names.count, path: dir.weightsPath,
+                                                   what: "the side features")
+            side = SideFeatures(matrix: CSRMatrix(rows: rows, cols: names.count, rowStart: srs.map { Int($0) },
+                                                  columns: scs, values: svs),
+                                names: names)
+            sideWeight = [try w.matrix("side.weight", rows: k, cols: names.count).transposed()]
+        }
         let params = AutoRecParameters(tensors: [v, Matrix(rows: 1, cols: k, storage: mu)] + hidden
-                                           + [wd, Matrix(rows: 1, cols: inputs, storage: b)])
-        var model = AutoRecModel(configuration: d.configuration, parameters: params, training: training)
+                                           + [wd, Matrix(rows: 1, cols: inputs, storage: b)] + sideWeight)
+        var model = AutoRecModel(configuration: d.configuration, parameters: params, training: training,
+                                 sideFeatures: side)
         model.bestEpoch = d.bestEpoch
         return (model, training)
+    }
+
+    /// The CSR tensors `PREFIX.row_start` (I64), `PREFIX.column` (I32) and `PREFIX.value` (F32),
+    /// checked to describe a `rows × cols` matrix.
+    static func readCSR(
+        _ w: SafeTensorsFile, _ prefix: String, rows: Int, cols: Int, path: String, what: String
+    ) throws(ModelFileError) -> (rowStart: [Int64], columns: [Int32], values: [Float]) {
+        let start = try w.tensor("\(prefix).row_start"), columns = try w.tensor("\(prefix).column")
+        let values = try w.tensor("\(prefix).value")
+        guard case let .int64(rs) = start.elements, rs.count == rows + 1,
+              case let .int32(cs) = columns.elements, case let .float32(vs) = values.elements,
+              cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
+              zip(rs, rs.dropFirst()).allSatisfy({ $0 <= $1 }), cs.allSatisfy({ $0 >= 0 && Int($0) < cols })
+        else {
+            throw .malformedEntry(path: path, tensor: "\(prefix).*",
+                                  problem: "\(what) do not fit \(rows) rows x \(cols) columns")
+        }
+        return (rs, cs, vs)
     }
 }

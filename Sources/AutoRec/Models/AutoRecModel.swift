@@ -46,6 +46,10 @@ public struct AutoRecModel: RatingModel, Sendable {
     /// Called after every mini-batch with (batch, batches) (for a progress bar).
     public var onBatch: (@Sendable (Int, Int) -> Void)?
 
+    /// Side features of the encoded entities (users for U-AutoRec, items for I-AutoRec), appended
+    /// to every input vector; nil for none. Set before `fit`; saved with the model.
+    public var sideFeatures: SideFeatures?
+
     /// The training vectors, arranged for the orientation.
     public private(set) var data: AutoRecData?
     /// Codes H of every training vector at the current weights (one row per encoded entity).
@@ -57,11 +61,16 @@ public struct AutoRecModel: RatingModel, Sendable {
         self.configuration = configuration
     }
 
-    /// A trained model from saved weights and its training vectors.
-    public init(configuration: AutoRecConfiguration, parameters: AutoRecParameters, training: RatingTable) {
+    /// A trained model from saved weights, its training vectors and its side features, if any.
+    public init(
+        configuration: AutoRecConfiguration, parameters: AutoRecParameters, training: RatingTable,
+        sideFeatures: SideFeatures? = nil
+    ) {
         self.configuration = configuration
         self.parameters = parameters
-        let data = AutoRecData(training, orientation: configuration.orientation, fill: configuration.fill)
+        self.sideFeatures = sideFeatures
+        let data = AutoRecData(training, orientation: configuration.orientation, fill: configuration.fill,
+                               side: sideFeatures)
         self.data = data
         scale = training.scale
         codes = Self.allCodes(configuration, parameters, data)
@@ -129,7 +138,14 @@ public struct AutoRecModel: RatingModel, Sendable {
             for: "\(modelName) with \(config.isShallow ? "\(config.hiddenUnits) hidden units" : "hidden layers \(config.layerText)") over \(train.userCount) users and "
                 + "\(train.itemCount) items",
             hint: "lower \(config.isShallow ? "--hidden-units" : "--layers"), or use a machine with more memory")
-        let data = AutoRecData(train, orientation: config.orientation, fill: config.fill)
+        if let side = sideFeatures {
+            let rows = config.orientation == .item ? train.itemCount : train.userCount
+            guard side.matrix.rows == rows else {
+                throw ConfigurationError.invalid(
+                    "side information has \(side.matrix.rows) rows for \(rows) \(config.orientation == .item ? "items" : "users")")
+            }
+        }
+        let data = AutoRecData(train, orientation: config.orientation, fill: config.fill, side: sideFeatures)
         self.data = data
         scale = train.scale
         var state: TrainingState
@@ -137,7 +153,7 @@ public struct AutoRecModel: RatingModel, Sendable {
             state = try TrainingState.read(from: path, configuration: config, data: data)
         } else {
             var rng = SplitMix64(seed: config.seed)
-            let params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers,
+            let params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, sideWidth: data.sideWidth,
                                            initialization: config.initialization ?? .fixed,
                                            scale: config.initialScale, using: &rng)
             state = TrainingState(
@@ -287,7 +303,7 @@ public struct AutoRecModel: RatingModel, Sendable {
         var y = net.denseOutputs(state.params, batch: batch, data: data, workspace: ws)
         let context = AutoRecData(unfilledRows: y.rows, inputs: y.cols)
         for step in 0..<steps {
-            let dense = SparseBatch(dense: y)
+            let dense = SparseBatch(dense: y, side: batch.side)
             _ = net.lossAndGradient(state.params, batch: dense, data: context, penaltyShare: share,
                                     grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
             state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: learningRate)
@@ -313,7 +329,8 @@ public struct AutoRecModel: RatingModel, Sendable {
         ws.prepare(rows: data.rows, layers: config.hiddenLayers, entries: 0)
         var rng = SplitMix64(seed: 0)  // unused: no dropout outside training
         net.forwardHidden(p, matrix: batch.matrix, globalRows: batch.rows,
-                          values: batch.shiftedValues ?? batch.matrix.values, data: data, workspace: ws,
+                          values: batch.shiftedValues ?? batch.matrix.values, side: batch.side?.matrix, data: data,
+                          workspace: ws,
                           training: false, rng: &rng)
         return ws.code
     }

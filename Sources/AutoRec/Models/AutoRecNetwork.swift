@@ -6,7 +6,8 @@ import RecMath
 /// With d inputs and hidden layers of widths k₀ … k_{L−1}:
 /// - `V` (d × k₀, row u = input u's weights) and `μ` (1 × k₀): the sparse input layer;
 /// - `W_l` (k_{l−1} × k_l) and `b_l` (1 × k_l) for each further hidden layer l = 1 … L−1;
-/// - `W` (d × k_{L−1}, row u = output u's weights) and `b` (1 × d): the output layer.
+/// - `W` (d × k_{L−1}, row u = output u's weights) and `b` (1 × d): the output layer;
+/// - with side information of F features, `U` (F × k₀) last: the side features' input weights.
 ///
 /// The one-hidden-layer AutoRec is `[V, μ, W, b]`. Keeping one row per input in both the input
 /// and output weights makes every per-rating operation touch one contiguous row.
@@ -26,15 +27,22 @@ public struct AutoRecParameters: Sendable, Equatable {
     /// with the standard deviation of their rule (fan-in and fan-out of each matrix: d and k₀ for
     /// `V`, k_{L−1} and d for the output `W`) and start biases at zero.
     public init(
-        inputs: Int, layers: [Int], initialization: AutoRecConfiguration.Initialization, scale: Float,
-        using rng: inout SplitMix64
+        inputs: Int, layers: [Int], sideWidth: Int = 0, initialization: AutoRecConfiguration.Initialization,
+        scale: Float, using rng: inout SplitMix64
     ) {
-        let shapes = Self.shapes(inputs: inputs, layers: layers)
+        let shapes = Self.shapes(inputs: inputs, layers: layers, sideWidth: sideWidth)
         var t = [Matrix]()
         for (i, s) in shapes.enumerated() {
             if i % 2 == 0 {
                 // The output weights are stored one row per output: their fan-in is the row width.
-                let output = i == shapes.count - 2
+                // The side weights feed the first layer as V does: fan-in d + F, fan-out k₀.
+                let output = i == shapes.count - 2 - (sideWidth > 0 ? 1 : 0)
+                if sideWidth > 0 && i == shapes.count - 1 {
+                    let sd = initialization.standardDeviation(fanIn: inputs + sideWidth, fanOut: s.cols,
+                                                              fixedScale: scale)
+                    t.append(Matrix(rows: s.rows, cols: s.cols, gaussianStandardDeviation: sd, using: &rng))
+                    continue
+                }
                 let sd = initialization.standardDeviation(fanIn: output ? s.cols : s.rows,
                                                           fanOut: output ? s.rows : s.cols, fixedScale: scale)
                 t.append(Matrix(rows: s.rows, cols: s.cols, gaussianStandardDeviation: sd, using: &rng))
@@ -55,31 +63,40 @@ public struct AutoRecParameters: Sendable, Equatable {
     /// Number of hidden layers.
     public var hiddenLayerCount: Int { tensors.count / 2 - 1 }
 
+    /// Whether the last tensor is the side features' weight `U` (the list then has odd length).
+    public var hasSideWeight: Bool { tensors.count % 2 == 1 }
+
+    /// Index of the output layer's weight `W` (its bias follows).
+    public var outputIndex: Int { tensors.count - (hasSideWeight ? 3 : 2) }
+
+    /// `U` (features × k₀), or nil without side information.
+    public var sideWeight: Matrix? { hasSideWeight ? tensors[tensors.count - 1] : nil }
+
     /// V (inputs × k₀).
     public var encoderWeight: Matrix { tensors[0] }
     /// μ (1 × k₀).
     public var encoderBias: Matrix { tensors[1] }
     /// The output layer's W (inputs × last hidden width).
-    public var decoderWeight: Matrix { tensors[tensors.count - 2] }
+    public var decoderWeight: Matrix { tensors[outputIndex] }
     /// The output layer's b (1 × inputs).
-    public var decoderBias: Matrix { tensors[tensors.count - 1] }
+    public var decoderBias: Matrix { tensors[outputIndex + 1] }
 
     /// The names of the tensors, in order: `encoder.weight`, `encoder.bias`, `hidden.1.weight`,
     /// `hidden.1.bias`, …, `decoder.weight`, `decoder.bias`.
     public var names: [String] {
         var n = ["encoder.weight", "encoder.bias"]
         for l in 1..<max(1, hiddenLayerCount) { n += ["hidden.\(l).weight", "hidden.\(l).bias"] }
-        return n + ["decoder.weight", "decoder.bias"]
+        return n + ["decoder.weight", "decoder.bias"] + (hasSideWeight ? ["side.weight"] : [])
     }
 
     /// (name, tensor) in order.
     public var named: [(name: String, tensor: Matrix)] { Array(zip(names, tensors)) }
 
     /// The shapes (rows, cols) of every tensor for `inputs` inputs and these hidden layers.
-    static func shapes(inputs: Int, layers: [Int]) -> [(rows: Int, cols: Int)] {
+    static func shapes(inputs: Int, layers: [Int], sideWidth: Int = 0) -> [(rows: Int, cols: Int)] {
         var s = [(inputs, layers[0]), (1, layers[0])]
         for l in 1..<max(1, layers.count) { s += [(layers[l - 1], layers[l]), (1, layers[l])] }
-        return s + [(inputs, layers[layers.count - 1]), (1, inputs)]
+        return s + [(inputs, layers[layers.count - 1]), (1, inputs)] + (sideWidth > 0 ? [(sideWidth, layers[0])] : [])
     }
 
     /// Zeros of the same shapes (a gradient buffer).
@@ -145,13 +162,14 @@ struct AutoRecNetwork {
     /// The output of every hidden layer, without dropout, for the rows of `matrix` (`values`: the
     /// inputs at its entries); the last one is what the output layer decodes.
     func forwardHidden(
-        _ p: AutoRecParameters, matrix: CSRMatrix, globalRows: [Int32], values: [Float], data: AutoRecData,
-        workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64
+        _ p: AutoRecParameters, matrix: CSRMatrix, globalRows: [Int32], values: [Float], side: CSRMatrix?,
+        data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64
     ) {
         let g = configuration.encoder
         SparseInputLayer(activation: g).forward(
             weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
-            data: data, workspace: ws.input, into: &ws.hidden[0])
+            side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
+            into: &ws.hidden[0])
         for l in 0..<layers.count {
             let pDrop = configuration.dropout(afterLayer: l)
             if training && pDrop > 0 {
@@ -182,8 +200,8 @@ struct AutoRecNetwork {
         let m = batch.matrix
         ws.prepare(rows: m.rows, layers: layers, entries: ws.outputs.count)
         var rng = SplitMix64(seed: 0)  // unused: nothing random outside training
-        forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values, data: data,
-                      workspace: ws, training: false, rng: &rng)
+        forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values,
+                      side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng)
         var out = Matrix(rows: m.rows, cols: data.inputs)
         let full = SparseBatch(dense: out)
         decode(p, matrix: full.matrix, codes: ws.code, into: &out.storage)
@@ -240,8 +258,8 @@ struct AutoRecNetwork {
         let inputs = noisy ? ws.inputs : base
 
         // Forward.
-        forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, data: data, workspace: ws,
-                      training: training, rng: &rng)
+        forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, side: batch.side?.matrix, data: data,
+                      workspace: ws, training: training, rng: &rng)
         func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
         func layerOutput(_ l: Int) -> Matrix { dropped(l) ? ws.dropped[l] : ws.hidden[l] }
         decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
@@ -251,7 +269,7 @@ struct AutoRecNetwork {
             activation: configuration.decoder, delta: &ws.delta)
 
         // Backward.
-        let out = grads.count - 2
+        let out = p.outputIndex
         withPair(&grads, out) { dw, db in
             SampledOutputLayer(activation: configuration.decoder).backward(
                 ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
@@ -274,10 +292,16 @@ struct AutoRecNetwork {
                 ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
                 weightGradient: &dv, biasGradient: &dmu)
         }
+        if let side = batch.side, p.hasSideWeight {
+            // ∂U[f] = Σ_j s_jf ∂Z[j].
+            side.transpose.multiply(values: side.matrix.values, ws.gradients[0], into: &grads[grads.count - 1],
+                                    accumulate: true)
+        }
 
         let lambda = configuration.l2 * penaltyShare
         var penalty = 0.0
         if lambda > 0 {
+            // Every weight matrix: V, the hidden W's, the output W and (last, with side information) U.
             for t in stride(from: 0, to: grads.count, by: 2) {
                 grads[t].add(p.tensors[t], scaledBy: lambda)
                 penalty += p.tensors[t].sumOfSquares()

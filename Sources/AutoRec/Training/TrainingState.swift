@@ -73,7 +73,8 @@ struct TrainingState {
                 path: path, detail: "the checkpoint was made with another configuration (only --epochs and "
                     + "--patience may change when resuming)")
         }
-        let shapes = AutoRecParameters.shapes(inputs: data.inputs, layers: configuration.hiddenLayers)
+        let shapes = AutoRecParameters.shapes(inputs: data.inputs, layers: configuration.hiddenLayers,
+                                              sideWidth: data.sideWidth)
         func tensors(_ prefix: String) throws -> [Matrix] {
             try shapes.enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
         }

@@ -57,6 +57,11 @@ struct ModelOptions: ParsableArguments {
         "Dense re-feeding: after each mini-batch step, this many steps with the batch's full output as input "
             + "and target (adam, sgd; costs batch x items x width per step).", valueName: "n"))
     var refeedSteps: Int?
+    @Flag(help: ArgumentHelp(
+        "Append side information to every input vector: users' gender, age group and occupation (u.user, "
+            + "users.dat) for user-based models, items' genres and release decade (u.item, movies.dat) for item-based; "
+            + "entities without attributes get zeros."))
+    var sideInformation = false
     @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
             + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec).", valueName: "lambda"))
