@@ -91,6 +91,25 @@ extension CLI {
             }
         }
 
+        @Test("--groups trains per-group models and evaluates the routed predictions; it refuses --save")
+        func groups() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let report = folder.file("groups.json")
+            try await autorec(
+                "train", "--data", data, "--model", "u-autorec", "--groups", "kmeans:2", "--group-minimum", "3",
+                "--hidden-units", "4", "--epochs", "3", "--report", report, "--quiet")
+            let json = try jsonFile(report)
+            #expect((json["model"] as? String)?.hasPrefix("grouped U-AutoRec") == true)
+            #expect(((json["test"] as? [String: Any])?["rmse"] as? Double) != nil)
+            #expect {
+                try AutoRecCommand.parseAsRoot(["train", "--data", data, "--groups", "kmeans:2", "--save", "m"])
+            } throws: { message(for: $0).contains("group models cannot be saved or checkpointed yet") }
+            await #expect {
+                try await autorec("train", "--data", data, "--groups", "gender-age", "--quiet")
+            } throws: { message(for: $0).contains("--groups gender-age: \(data) has no user file") }
+        }
+
         @Test(
             "an output path that cannot be written fails the run before the first epoch",
             arguments: [

@@ -55,9 +55,25 @@ struct TrainCommand: AsyncParsableCommand {
                                valueName: "file"))
     var resume: String?
 
+    @Option(help: ArgumentHelp(
+        "Train one model per group of users besides one on everyone: gender-age (needs u.user or users.dat) or "
+            + "kmeans:K on the users' rating vectors; each user is served by the group's model.",
+        valueName: "grouping"))
+    var groups: GroupedAutoRec.Grouping?
+
+    @Option(help: "Groups with fewer users than this are served by the model trained on everyone.")
+    var groupMinimum = 50
+
     func validate() throws {
         if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
         if splitOptions.split == .kfold { throw ValidationError("train takes one split; use --split random or given") }
+        if let g = groups {
+            if groupMinimum < 1 { throw ValidationError("--group-minimum must be at least 1, got \(groupMinimum)") }
+            if save != nil || checkpoint != nil || resume != nil {
+                throw ValidationError("--groups \(g): group models cannot be saved or checkpointed yet; "
+                                      + "leave out --save, --checkpoint and --resume")
+            }
+        }
     }
 
     func run() async throws {
@@ -72,6 +88,9 @@ struct TrainCommand: AsyncParsableCommand {
         if p.validation == nil { config.patience = 0 }
         log("\(AutoRecModel(configuration: config).modelName)\(config.isShallow ? "" : " [\(config.layerText)]"), \(description): train \(p.train.count), "
             + "validation \(p.validation?.count ?? 0), test \(p.test.count) ratings")
+        if let grouping = groups {
+            return try await trainGroups(grouping, config: config, parts: p, description: description)
+        }
         var model = AutoRecModel(configuration: config)
         if modelOptions.sideInformation {
             model.sideFeatures = try sideFeatures(for: config.orientation, train: p.train)
@@ -122,6 +141,38 @@ struct TrainCommand: AsyncParsableCommand {
 }
 
 extension TrainCommand {
+    /// `--groups`: trains the shared and the per-group models, evaluates the routed predictions.
+    func trainGroups(
+        _ grouping: GroupedAutoRec.Grouping, config: AutoRecConfiguration, parts p: Parts,
+        description: String
+    ) async throws {
+        var users: UserCatalog?
+        if grouping == .genderAge {
+            let set = try data.dataset()
+            users = try set.loadSideInformation(userIDs: p.train.userIDs, itemIDs: p.train.itemIDs).users
+            guard users != nil else {
+                throw ValidationError("--groups gender-age: \(set.path) has no user file (u.user or users.dat)")
+            }
+        }
+        var model = GroupedAutoRec(configuration: config, grouping: grouping, users: users)
+        model.minimumGroupSize = groupMinimum
+        let stop = InterruptHandler.install()
+        defer { stop.remove() }
+        let evaluator = try evaluation.evaluator()
+        let report = try evaluator.fitAndEvaluate(
+            &model, name: "grouped \(AutoRecModel(configuration: config).modelName)", configuration: config,
+            train: p.train, validation: p.validation, test: p.test, rankingCutoff: evaluation.rankingK,
+            relevanceThreshold: evaluation.relevanceThreshold)
+        let trained = model.groups.count { $0 != nil }
+        log("groups (\(grouping)): \(model.groups.count) found, \(trained) with their own model; "
+            + "\(model.groupOfUser.count { $0 < 0 || model.groups[$0] == nil }) users served by the model on everyone")
+        let training = TrainingReport(report: report, split: description, epochs: model.everyone?.history ?? [],
+                                      bestEpoch: model.everyone?.bestEpoch ?? 0,
+                                      stoppedEarly: model.everyone?.stoppedEarly ?? false)
+        if runtime.json { try printJSON(training) } else { printReport(report, splitDescription: description) }
+        if let path = evaluation.report { try writeJSON(training, to: path) }
+    }
+
     /// The side features of the encoded entities, read from the data folder's user or item file;
     /// says how many features and how many entities have none.
     func sideFeatures(for orientation: AutoRecConfiguration.Orientation, train: RatingTable) throws -> SideFeatures {
@@ -215,6 +266,10 @@ struct TrainingOutcome {
         }
         summary = text
     }
+}
+
+extension GroupedAutoRec.Grouping: ExpressibleByArgument {
+    public init?(argument: String) { self.init(text: argument) }
 }
 
 /// `12 cold (new user 10, new item 2) took the baseline`: the cold-start paths of a part.
