@@ -58,6 +58,10 @@ extension CLI {
                     ["train", "--data", "x", "--layers", "8,8", "--layer-dropout", "0.5,1"],
                     "--layer-dropout 0.5,1: a dropout of 1.0 (each must be in [0, 1))"
                 ),
+                (
+                    ["train", "--data", "x", "--layers", "8,4", "--tied-weights"],
+                    "tied weights need the last hidden layer as wide as the first, got 8,4"
+                ),
                 (["train", "--data", "x", "--refeed-steps", "1"], "dense re-feeding needs a mini-batch optimizer"),
                 (["train", "--data", "x", "--masking-noise", "1"], "masking noise must be in [0, 1), got 1.0"),
                 (

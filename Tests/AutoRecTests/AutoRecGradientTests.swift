@@ -113,7 +113,8 @@ struct ReferenceAutoRec {
             }
         }
         var sq = 0.0
-        for w in stride(from: 0, to: t.count, by: 2) { sq += t[w].reduce(0) { $0 + $1 * $1 } }
+        let tiedOutput = config.tiedWeights == true ? t.count - (data.side == nil ? 2 : 3) : -1
+        for w in stride(from: 0, to: t.count, by: 2) where w != tiedOutput { sq += t[w].reduce(0) { $0 + $1 * $1 } }
         return e + 0.5 * Double(config.l2) * penaltyShare * sq
     }
 }
@@ -128,8 +129,10 @@ struct ReferenceAutoRec {
         scale: Float = 0.3, sideWidth: Int = 0
     ) {
         var rng = SplitMix64(seed: 3)
-        let params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, layers: config.hiddenLayers,
+        var params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, layers: config.hiddenLayers,
                                        sideWidth: sideWidth, initialization: .fixed, scale: scale, using: &rng)
+        let tied = config.tiedWeights == true
+        if tied { params.tensors[params.outputIndex] = params.tensors[0] }
         // Ratings scaled down keep the activations away from saturation, where differences are flat.
         var table = Self.table
         table.ratings = table.ratings.map { $0 / 5 }
@@ -155,14 +158,21 @@ struct ReferenceAutoRec {
         let refLoss = ref.objective(theta)
         #expect(abs(loss - refLoss) <= 1e-4 * max(1, abs(refLoss)), "objective \(loss) vs reference \(refLoss)")
         let h = 1e-6
-        for t in 0..<theta.count {
+        // Tied, the output W is V itself: nudge both, and the shared gradient is in both copies.
+        let out = params.outputIndex
+        if tied { #expect(grads[out] == grads[0]) }
+        for t in 0..<theta.count where !(tied && t == out) {
             for i in 0..<theta[t].count {
                 let keep = theta[t][i]
-                theta[t][i] = keep + h
+                func set(_ x: Double) {
+                    theta[t][i] = x
+                    if tied && t == 0 { theta[out][i] = x }
+                }
+                set(keep + h)
                 let up = ref.objective(theta)
-                theta[t][i] = keep - h
+                set(keep - h)
                 let down = ref.objective(theta)
-                theta[t][i] = keep
+                set(keep)
                 let numeric = (up - down) / (2 * h)
                 let analytic = Double(grads[t].storage[i])
                 #expect(abs(analytic - numeric) <= 2e-4 + 2e-3 * abs(numeric),
@@ -297,6 +307,20 @@ struct ReferenceAutoRec {
         c.l2 = 0.4
         AutoRecGradientTests.check(c, share: 0.5, rows: [3, 0, 5], scale: 0.5, sideWidth: width)
         AutoRecGradientTests.check(c, scale: 0.5, sideWidth: width)
+    }
+
+    @Test("tied weights: the decoder is the encoder transposed, one layer and symmetric stacks",
+          arguments: [nil, [3, 2, 3], [4, 4]] as [[Int]?])
+    func tiedWeights(layers: [Int]?) {
+        var c = AutoRecConfiguration()
+        c.hiddenUnits = 3
+        c.layers = layers
+        c.tiedWeights = true
+        c.encoder = .elu
+        c.fill = .itemMean
+        c.l2 = 0.5
+        AutoRecGradientTests.check(c, scale: 0.5)
+        AutoRecGradientTests.check(c, share: 0.5, rows: [1, 4], scale: 0.5, sideWidth: 2)
     }
 
     @Test("the one-layer case draws exactly the paper's tensors and names")

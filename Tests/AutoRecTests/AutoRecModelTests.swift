@@ -324,6 +324,18 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         }
     }
 
+    @Test("a tied model keeps its output weights equal to its input weights through training")
+    func tiedTraining() throws {
+        var c = Self.deepConfig()
+        c.tiedWeights = true
+        c.epochs = 4
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let p = try #require(m.parameters)
+        #expect(p.decoderWeight == p.encoderWeight)
+        #expect(m.history.last!.loss < m.history.first!.loss)
+    }
+
     @Test("layer settings that cannot work are refused with the reason",
           arguments: [([8, 0, 8], nil, "a layer of 0 units (each layer needs at least 1)"), ([], nil, "the layer list is empty"),
                       ([4, 4], [0.5], "1 dropout values for 2 hidden layers"),

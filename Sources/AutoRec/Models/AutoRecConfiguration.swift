@@ -152,6 +152,11 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// σ of additive Gaussian noise on every observed input during training. nil or 0: none.
     public var gaussianNoise: Float?
 
+    /// Tied weights: the output layer's W is the input layer's V (both hold one row per input), so
+    /// the decoder is the encoder transposed. Needs the last hidden layer as wide as the first.
+    /// Both tensors are kept and receive the same summed gradient, so they stay equal. nil: untied.
+    public var tiedWeights: Bool?
+
     /// Dense re-feeding (Kuchaiev and Ginsburg 2017): after each mini-batch step, this many more
     /// steps in which the batch's full output f(x) (every input, no dropout) is both input and
     /// target, the next one re-feeding the output of the previous. nil or 0: none. Mini-batch
@@ -249,6 +254,9 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
             if let w = layers.first(where: { $0 < 1 }) {
                 throw .invalid("a layer of \(w) units (each layer needs at least 1)")
             }
+        }
+        if tiedWeights == true, hiddenLayers.first != hiddenLayers.last {
+            throw .invalid("tied weights need the last hidden layer as wide as the first, got \(layerText)")
         }
         if let r = refeedSteps {
             guard r >= 0 else { throw .invalid("re-feeding steps must be >= 0, got \(r)") }

@@ -153,9 +153,10 @@ public struct AutoRecModel: RatingModel, Sendable {
             state = try TrainingState.read(from: path, configuration: config, data: data)
         } else {
             var rng = SplitMix64(seed: config.seed)
-            let params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, sideWidth: data.sideWidth,
+            var params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, sideWidth: data.sideWidth,
                                            initialization: config.initialization ?? .fixed,
                                            scale: config.initialScale, using: &rng)
+            if config.tiedWeights == true { params.tensors[params.outputIndex] = params.tensors[0] }
             state = TrainingState(
                 params: params, gradients: params.zeros(), rng: rng,
                 order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },

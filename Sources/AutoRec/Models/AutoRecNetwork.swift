@@ -299,14 +299,21 @@ struct AutoRecNetwork {
         }
 
         let lambda = configuration.l2 * penaltyShare
+        let tied = configuration.tiedWeights == true
         var penalty = 0.0
         if lambda > 0 {
-            // Every weight matrix: V, the hidden W's, the output W and (last, with side information) U.
-            for t in stride(from: 0, to: grads.count, by: 2) {
+            // Every weight matrix: V, the hidden W's, the output W and (last, with side information) U;
+            // tied, the shared V = W once.
+            for t in stride(from: 0, to: grads.count, by: 2) where !(tied && t == out) {
                 grads[t].add(p.tensors[t], scaledBy: lambda)
                 penalty += p.tensors[t].sumOfSquares()
             }
             penalty *= 0.5 * Double(lambda)
+        }
+        if tied {
+            // One shared tensor: its gradient is the sum of both uses, given to both copies.
+            grads[0].add(grads[out], scaledBy: 1)
+            grads[out] = grads[0]
         }
         return (objective + penalty, squaredError)
     }

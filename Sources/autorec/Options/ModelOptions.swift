@@ -58,6 +58,10 @@ struct ModelOptions: ParsableArguments {
             + "and target (adam, sgd; costs batch x items x width per step).", valueName: "n"))
     var refeedSteps: Int?
     @Flag(help: ArgumentHelp(
+        "Tie the output weights to the input weights (decoder = encoder transposed; needs the last hidden "
+            + "layer as wide as the first)."))
+    var tiedWeights = false
+    @Flag(help: ArgumentHelp(
         "Append side information to every input vector: users' gender, age group and occupation (u.user, "
             + "users.dat) for user-based models, items' genres and release decade (u.item, movies.dat) for item-based; "
             + "entities without attributes get zeros."))
@@ -144,6 +148,7 @@ struct ModelOptions: ParsableArguments {
         c.visibleWeight = visibleWeight ?? c.visibleWeight
         c.gaussianNoise = gaussianNoise ?? c.gaussianNoise
         c.refeedSteps = refeedSteps ?? c.refeedSteps
+        if tiedWeights { c.tiedWeights = true }
         c.optimizer.kind = optimizer ?? c.optimizer.kind
         c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
         c.optimizer.momentum = momentum
