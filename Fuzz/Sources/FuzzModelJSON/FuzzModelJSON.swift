@@ -1,0 +1,29 @@
+import AutoRec
+import FuzzDriver
+import Foundation
+
+/// libFuzzer entry point: the input is a whole `model.json`.
+///
+/// Decoding and validation must either accept the file or refuse it with a `ModelFileError`; an
+/// accepted description must pass its own validation again. A trap, a sanitizer report or a hang is
+/// a finding.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzModelJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let json = data.map { Data(bytes: $0, count: size) } ?? Data()
+    _ = try? ModelDirectory.checkFormatVersion(of: json, supported: 1, path: "model.json")
+    guard let description = try? AutoRecModelDescription.decode(json, path: "model.json") else { return 0 }
+    do {
+        try description.validate(path: "model.json")
+    } catch {
+        fatalError("an accepted model.json fails its own validation: \(error)")
+    }
+    return 0
+}
+
+/// The executable's entry point under the name SwiftPM links as `main`: hands over to libFuzzer.
+@_cdecl("FuzzModelJSON_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzModelJSON(data, size) }
+}
