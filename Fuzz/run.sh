@@ -7,7 +7,7 @@
 #
 # Built with -sanitize=fuzzer,address (release, so overflow checks and preconditions stay on)
 # into .build-fuzz at the repository root. Each run starts from the committed seeds in
-# Fuzz/Corpus/TARGET and keeps what it learns in Fuzz/Work/TARGET/corpus; crashes, leaks and
+# Fuzz/Corpus/TARGET (with Fuzz/Dictionaries/TARGET.dict when there is one) and keeps what it learns in Fuzz/Work/TARGET/corpus; crashes, leaks and
 # timeouts go to Fuzz/Work/TARGET/findings and the log to Fuzz/Work/TARGET/run.log (Fuzz/Work/ is
 # ignored by git). Turn each finding into a test in Tests/ (docs/RELIABILITY.md).
 # Environment: EXTRA, more libFuzzer flags (e.g. EXTRA=-max_len=65536); NOBUILD=1 runs the binaries
@@ -36,12 +36,14 @@ run() {
     bin="$root/.build-fuzz/release/$target"
     echo "== $target for ${seconds}s (log: $work/run.log)"
     # -rss_limit_mb: a parser asked to allocate more than 2 GB for a small input is a finding too.
+    dict=""
+    [ -f "$here/Dictionaries/$target.dict" ] && dict="-dict=$here/Dictionaries/$target.dict"
     set +e
     # FuzzRatingFiles writes each input to a temporary file: keep those in memory when possible.
     [ -d /dev/shm ] && export TMPDIR=/dev/shm
     "$bin" "$work/corpus" "$here/Corpus/$target" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-        -artifact_prefix="$work/findings/" -print_final_stats=1 ${EXTRA:-} >"$work/run.log" 2>&1
+        -artifact_prefix="$work/findings/" -print_final_stats=1 $dict ${EXTRA:-} >"$work/run.log" 2>&1
     status=$?
     set -e
     grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$work/run.log" || true

@@ -1,5 +1,4 @@
 import AutoRec
-import FuzzDriver
 import Foundation
 
 /// libFuzzer entry point: the input is a whole `model.json`.
@@ -20,10 +19,3 @@ public func fuzzModelJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// The executable's entry point under the name SwiftPM links as `main`: hands over to libFuzzer.
-@_cdecl("FuzzModelJSON_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzModelJSON(data, size) }
-}

@@ -1,5 +1,4 @@
 import Foundation
-import FuzzDriver
 import RecData
 
 /// A private folder for this process's input files (libFuzzer runs inputs one at a time).
@@ -37,10 +36,3 @@ public func fuzzRatingFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     return 0
 }
 
-/// The executable's entry point under the name SwiftPM links as `main`: hands over to libFuzzer.
-@_cdecl("FuzzRatingFiles_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzRatingFiles(data, size) }
-}
