@@ -24,7 +24,8 @@ public func fuzzRatingFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     let choice = Int(data[0])
     for name in names { unlink("\(folder)/\(name)") }
     let path = "\(folder)/\(names[choice % names.count])"
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes: data + 1, count: size - 1)) else {
+    guard FileManager.default.createFile(atPath: path, contents: Data(bytes: data + 1, count: size - 1))
+    else {
         fatalError("cannot write \(path)")
     }
     _ = try? Dataset.detect(at: folder).load()
@@ -35,4 +36,3 @@ public func fuzzRatingFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     }
     return 0
 }
-

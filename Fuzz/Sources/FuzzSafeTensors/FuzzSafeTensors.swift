@@ -19,4 +19,3 @@ public func fuzzSafeTensors(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     _ = try? file.tensor("missing")
     return 0
 }
-

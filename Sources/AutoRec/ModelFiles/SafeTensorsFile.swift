@@ -97,7 +97,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
                 throw .io(path: source, operation: "cannot read", reason: "the bytes end early")
             }
             bytes.withUnsafeBytes { all in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + buffer.count)]))
+                buffer.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + buffer.count)]))
             }
         }
     }
@@ -260,7 +261,8 @@ public struct SafeTensorsFile: Sendable, Equatable {
         }
         if requireFinite, let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw .nonFiniteValue(
-                path: path, tensor: name, index: Self.coordinates(of: bad, in: shape), value: "\(values[bad])")
+                path: path, tensor: name, index: Self.coordinates(of: bad, in: shape), value: "\(values[bad])"
+            )
         }
         return values
     }
@@ -273,7 +275,9 @@ public struct SafeTensorsFile: Sendable, Equatable {
     public func matrix(_ name: String, rows: Int, cols: Int, requireFinite: Bool = false)
         throws(ModelFileError) -> Matrix
     {
-        Matrix(rows: rows, cols: cols, storage: try floats(name, shape: [rows, cols], requireFinite: requireFinite))
+        Matrix(
+            rows: rows, cols: cols,
+            storage: try floats(name, shape: [rows, cols], requireFinite: requireFinite))
     }
 
     /// The row-major position of element `flat` of a tensor of `shape`, one coordinate per dimension.

@@ -30,8 +30,9 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
     ///   - path: The file, named in errors.
     /// - Returns: A description every field of which a model can have.
     /// - Throws: ``ModelFileError`` naming `path` and the field at fault.
-    public static func decode(_ json: Data, path: String) throws(ModelFileError) -> AutoRecModelDescription {
-        _ = try ModelDirectory.checkFormatVersion(of: json, supported: AutoRecModel.formatVersion, path: path)
+    public static func decode(_ json: Data, path: String) throws(ModelFileError) -> Self {
+        _ = try ModelDirectory.checkFormatVersion(
+            of: json, supported: AutoRecModel.formatVersion, path: path)
         let d = try ModelDirectory.decodeJSON(Self.self, from: json, path: path)
         try d.validate(path: path)
         return d
@@ -40,9 +41,9 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
     /// Checks what decoding cannot: every field holds a value a trained model can have.
     ///
     /// The model kind matches the orientation, the configuration passes
-    /// ``AutoRecConfiguration/validate()``, the scale is finite with `minimum <= maximum` and a step
-    /// >= 0 (0: ratings off any grid), there is at least one user and one item and no raw id twice,
-    /// and `0 <= bestEpoch <= epochsTrained`. (The id maps are checked against the tensors' shapes
+    /// ``AutoRecConfiguration/validate()``, the scale is finite with `minimum <= maximum` and a
+    /// step of at least 0 (0: ratings off any grid), there is at least one user and one item and no
+    /// raw id twice, and `0 <= bestEpoch <= epochsTrained`. (The id maps are checked against the tensors' shapes
     /// when the weights are read.)
     ///
     /// - Parameter path: The file, named in errors.
@@ -56,13 +57,16 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
             throw bad("model", "must be I-AutoRec or U-AutoRec, found \(String(reflecting: model))")
         }
         guard orientation == configuration.orientation else {
-            throw bad("model", "is \(model), but configuration.orientation is \(configuration.orientation.rawValue)")
+            let orientation = configuration.orientation.rawValue
+            throw bad("model", "is \(model), but configuration.orientation is \(orientation)")
         }
         do throws(ConfigurationError) { try configuration.validate() } catch {
             switch error { case let .invalid(why): throw bad("configuration", "is invalid: \(why)") }
         }
-        for (name, value) in [("scale.minimum", scale.minimum), ("scale.maximum", scale.maximum), ("scale.step", scale.step)]
-        where !value.isFinite {
+        let bounds = [
+            ("scale.minimum", scale.minimum), ("scale.maximum", scale.maximum), ("scale.step", scale.step),
+        ]
+        for (name, value) in bounds where !value.isFinite {
             throw bad(name, "must be a finite number, found \(value)")
         }
         guard scale.minimum <= scale.maximum else {
@@ -154,7 +158,8 @@ extension AutoRecModel {
         let mu = try w.floats("encoder.bias", shape: [k], requireFinite: true)
         let wd = try w.matrix("decoder.weight", rows: inputs, cols: k, requireFinite: true)
         let b = try w.floats("decoder.bias", shape: [inputs], requireFinite: true)
-        let (rs, cs, vs) = try trainingRatings(w, rows: rows, inputs: inputs, scale: d.scale, path: dir.weightsPath)
+        let (rs, cs, vs) = try trainingRatings(
+            w, rows: rows, inputs: inputs, scale: d.scale, path: dir.weightsPath)
         guard let userIDs = IDMap(rawIDs: d.users), let itemIDs = IDMap(rawIDs: d.items) else {
             throw .invalidJSON(path: dir.modelPath, detail: "a raw user or item id is listed twice")
         }
@@ -176,7 +181,9 @@ extension AutoRecModel {
     private static func trainingRatings(
         _ w: SafeTensorsFile, rows: Int, inputs: Int, scale: RatingScale, path: String
     ) throws(ModelFileError) -> (rowStart: [Int64], columns: [Int32], values: [Float]) {
-        func corrupt(_ problem: String) -> ModelFileError { .corruptTrainingRatings(path: path, problem: problem) }
+        func corrupt(_ problem: String) -> ModelFileError {
+            .corruptTrainingRatings(path: path, problem: problem)
+        }
         let start = try w.tensor("train.row_start"), cols = try w.tensor("train.column")
         let vals = try w.tensor("train.value")
         guard case let .int64(rs) = start.elements, case let .int32(cs) = cols.elements,
