@@ -10,7 +10,8 @@
 # Fuzz/Corpus/TARGET (with Fuzz/Dictionaries/TARGET.dict when there is one) and keeps what it learns in Fuzz/Work/TARGET/corpus; crashes, leaks and
 # timeouts go to Fuzz/Work/TARGET/findings and the log to Fuzz/Work/TARGET/run.log (Fuzz/Work/ is
 # ignored by git). Turn each finding into a test in Tests/ (docs/RELIABILITY.md).
-# Environment: EXTRA, more libFuzzer flags (e.g. EXTRA=-max_len=65536); NOBUILD=1 runs the binaries
+# Environment: EXTRA, more libFuzzer flags (EXTRA="-fork=1 -ignore_crashes=1" keeps fuzzing after a
+# crash and collects every one); NOBUILD=1 runs the binaries
 # already built (to run two targets at once without two builds racing).
 set -eu
 
@@ -41,12 +42,15 @@ run() {
     set +e
     # FuzzRatingFiles writes each input to a temporary file: keep those in memory when possible.
     [ -d /dev/shm ] && export TMPDIR=/dev/shm
+    # Let libFuzzer handle a Swift trap (SIGILL) and save the input: the Swift runtime's own
+    # backtracer would get there first. Replay a finding without this for a Swift backtrace.
+    export SWIFT_BACKTRACE=enable=no
     "$bin" "$work/corpus" "$here/Corpus/$target" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
         -artifact_prefix="$work/findings/" -print_final_stats=1 $dict ${EXTRA:-} >"$work/run.log" 2>&1
     status=$?
     set -e
-    grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$work/run.log" || true
+    grep -E '^(#[0-9]+.*DONE|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb))' "$work/run.log" || true
     found=$(ls "$work/findings" | wc -l)
     echo "   exit $status, corpus $(ls "$work/corpus" | wc -l) files, findings $found"
     [ "$status" -eq 0 ] && [ "$found" -eq 0 ]

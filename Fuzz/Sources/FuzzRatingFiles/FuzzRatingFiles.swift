@@ -12,12 +12,15 @@ let folder: String = {
 /// The names a rating file is detected by, and one that must be sniffed.
 let names = ["u.data", "ratings.dat", "ratings.csv", "ratings.tsv", "scores.txt"]
 
+/// Where the fuzz targets' messages go, so the optimizer cannot drop the formatting.
+nonisolated(unsafe) var sink = 0
+
 /// libFuzzer entry point: the first byte picks the file name (and so the format detection takes)
 /// and a preset layout; the rest is the file's content.
 ///
 /// The content is read through format detection on the folder and on the file, and with a preset
-/// layout. Each read must either succeed or throw a `RatingFileError`; a trap, a sanitizer report
-/// or a hang is a finding.
+/// layout. Each read must either succeed or throw a `RatingFileError`, and both the result and the
+/// error must format; a trap, a sanitizer report or a hang is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRatingFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size >= 1 else { return 0 }
@@ -28,11 +31,24 @@ public func fuzzRatingFiles(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     else {
         fatalError("cannot write \(path)")
     }
-    _ = try? Dataset.detect(at: folder).load()
-    _ = try? Dataset.detect(at: path).load()
+    for target in [folder, path] {
+        do {
+            let dataset = try Dataset.detect(at: target)
+            let loaded = try dataset.load()
+            sink &+= "\(dataset) \(loaded.ratings.count) \(loaded.ratings.scale)".utf8.count
+        } catch {
+            sink &+= "\(error)".utf8.count
+        }
+    }
     let presets = RatingFileFormat.allCases.compactMap(\.presetLayout)
     if !presets.isEmpty {
-        _ = try? RatingReader.read(path: path, layout: presets[(choice / names.count) % presets.count])
+        do {
+            let table = try RatingReader.read(
+                path: path, layout: presets[(choice / names.count) % presets.count])
+            sink &+= "\(table.count) \(table.scale)".utf8.count
+        } catch {
+            sink &+= "\(error)".utf8.count
+        }
     }
     return 0
 }
