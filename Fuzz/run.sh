@@ -40,8 +40,10 @@ run() {
     dict=""
     [ -f "$here/Dictionaries/$target.dict" ] && dict="-dict=$here/Dictionaries/$target.dict"
     set +e
-    # FuzzRatingFiles writes each input to a temporary file: keep those in memory when possible.
-    [ -d /dev/shm ] && export TMPDIR=/dev/shm
+    # FuzzRatingFiles writes each input to a temporary file: keep those in memory when possible,
+    # in a folder of this run's own (a crashed process cannot clean up after itself).
+    scratch=$(mktemp -d "$([ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/autorec-fuzz-run.XXXXXX")
+    export TMPDIR="$scratch"
     # Let libFuzzer handle a Swift trap (SIGILL) and save the input: the Swift runtime's own
     # backtracer would get there first. Replay a finding without this for a Swift backtrace.
     export SWIFT_BACKTRACE=enable=no
@@ -50,6 +52,7 @@ run() {
         -artifact_prefix="$work/findings/" -print_final_stats=1 $dict ${EXTRA:-} >"$work/run.log" 2>&1
     status=$?
     set -e
+    rm -rf "$scratch"
     grep -E '^(#[0-9]+.*DONE|stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb))' "$work/run.log" || true
     found=$(ls "$work/findings" | wc -l)
     echo "   exit $status, corpus $(ls "$work/corpus" | wc -l) files, findings $found"
