@@ -200,7 +200,8 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   - supportedFormatVersion: The newest `formatVersion` the caller can read.
     /// - Returns: The decoded value.
     /// - Throws: ``ModelFileError/missingFormatVersion(path:)``,
-    ///   ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``,
+    ///   ``ModelFileError/invalidField(path:field:problem:)`` (a `formatVersion` that is not an
+    ///   integer >= 1), ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``,
     ///   ``ModelFileError/invalidJSON(path:detail:)``, or a read error.
     public func loadModel<Model: Decodable>(_ type: Model.Type, supportedFormatVersion: Int)
         throws(ModelFileError) -> Model

@@ -142,8 +142,14 @@ extension AutoRecModel {
 
     /// Loads a model folder written by ``save(to:userIDs:itemIDs:dataPath:report:)``.
     ///
+    /// Everything is checked before use: `model.json` by ``AutoRecModelDescription/decode(_:path:)``,
+    /// the weights' structure by ``SafeTensorsFile/init(contentsOf:)``, their shapes against
+    /// `model.json`, every weight finite, and the stored training ratings a CSR matrix of finite
+    /// values on the model's scale.
+    ///
     /// - Returns: the model, ready to predict, and its training ratings (with the id maps).
-    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file.
+    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file, naming the file and
+    ///   the field, tensor or index at fault.
     public static func load(from path: String) throws(ModelFileError) -> (model: AutoRecModel, training: RatingTable) {
         let dir = ModelDirectory(path)
         let d = try AutoRecModelDescription.decode(try dir.loadModelJSON(), path: dir.modelPath)
