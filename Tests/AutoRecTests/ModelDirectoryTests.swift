@@ -183,7 +183,11 @@ import Testing
                 #"{"hiddenUnits": 3}"#, 2,
                 "no integer 'formatVersion' field (not a model.json written by autorec?)"
             ),
-            (#"{"formatVersion": "2"}"#, 2, "formatVersion: expected Int"),
+            (#"{"formatVersion": "2"}"#, 2, "'formatVersion' must be an integer >= 1, found a string"),
+            (#"{"formatVersion": 1.5}"#, 2, "'formatVersion' must be an integer >= 1, found 1.5"),
+            (#"{"formatVersion": 0}"#, 2, "'formatVersion' must be an integer >= 1, found 0"),
+            (#"{"formatVersion": -3}"#, 2, "'formatVersion' must be an integer >= 1, found -3"),
+            (#"{"formatVersion": null}"#, 2, "no integer 'formatVersion' field (not a model.json written by autorec?)"),
             (#"[1, 2]"#, 2, "top level: expected an object"),
         ] as [(String, Int, String?)])
     func formatVersion(json: String, supported: Int, message: String?) throws {

@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 import RecMath
 
@@ -20,6 +21,70 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
     public var bestEpoch: Int
     /// Where the training data was read from (to find titles for recommendations), if known.
     public var dataPath: String?
+
+    /// Decodes and validates the bytes of a `model.json`: the `formatVersion` first, then the
+    /// fields, then ``validate(path:)``.
+    ///
+    /// - Parameters:
+    ///   - json: The file's bytes.
+    ///   - path: The file, named in errors.
+    /// - Returns: A description every field of which a model can have.
+    /// - Throws: ``ModelFileError`` naming `path` and the field at fault.
+    public static func decode(_ json: Data, path: String) throws(ModelFileError) -> Self {
+        _ = try ModelDirectory.checkFormatVersion(
+            of: json, supported: AutoRecModel.formatVersion, path: path)
+        let d = try ModelDirectory.decodeJSON(Self.self, from: json, path: path)
+        try d.validate(path: path)
+        return d
+    }
+
+    /// Checks what decoding cannot: every field holds a value a trained model can have.
+    ///
+    /// The model kind matches the orientation, the configuration passes
+    /// ``AutoRecConfiguration/validate()``, the scale is finite with `minimum <= maximum` and a
+    /// step of at least 0 (0: ratings off any grid), there is at least one user and one item and no
+    /// raw id twice, and `0 <= bestEpoch <= epochsTrained`. (The id maps are checked against the tensors' shapes
+    /// when the weights are read.)
+    ///
+    /// - Parameter path: The file, named in errors.
+    /// - Throws: ``ModelFileError/invalidField(path:field:problem:)`` for the first field at fault.
+    public func validate(path: String) throws(ModelFileError) {
+        func bad(_ field: String, _ problem: String) -> ModelFileError {
+            .invalidField(path: path, field: field, problem: problem)
+        }
+        let kinds = ["I-AutoRec": AutoRecConfiguration.Orientation.item, "U-AutoRec": .user]
+        guard let orientation = kinds[model] else {
+            throw bad("model", "must be I-AutoRec or U-AutoRec, found \(String(reflecting: model))")
+        }
+        guard orientation == configuration.orientation else {
+            let orientation = configuration.orientation.rawValue
+            throw bad("model", "is \(model), but configuration.orientation is \(orientation)")
+        }
+        do throws(ConfigurationError) { try configuration.validate() } catch {
+            switch error { case let .invalid(why): throw bad("configuration", "is invalid: \(why)") }
+        }
+        let bounds = [
+            ("scale.minimum", scale.minimum), ("scale.maximum", scale.maximum), ("scale.step", scale.step),
+        ]
+        for (name, value) in bounds where !value.isFinite {
+            throw bad(name, "must be a finite number, found \(value)")
+        }
+        guard scale.minimum <= scale.maximum else {
+            throw bad("scale", "has minimum \(scale.minimum) above maximum \(scale.maximum)")
+        }
+        guard scale.step >= 0 else { throw bad("scale.step", "must be >= 0, found \(scale.step)") }
+        for (name, ids) in [("users", users), ("items", items)] {
+            guard !ids.isEmpty else { throw bad(name, "is empty: a trained model has at least one") }
+            var seen = Set<String>()
+            for id in ids where !seen.insert(id).inserted {
+                throw bad(name, "lists the raw id \(String(reflecting: id)) twice")
+            }
+        }
+        guard epochsTrained >= 0 else { throw bad("epochsTrained", "must be >= 0, found \(epochsTrained)") }
+        guard (0...epochsTrained).contains(bestEpoch) else {
+            throw bad("bestEpoch", "must be from 0 to epochsTrained (\(epochsTrained)), found \(bestEpoch)")
+        }
+    }
 }
 
 extension AutoRecModel {
@@ -77,32 +142,30 @@ extension AutoRecModel {
 
     /// Loads a model folder written by ``save(to:userIDs:itemIDs:dataPath:report:)``.
     ///
+    /// Everything is checked before use: `model.json` by ``AutoRecModelDescription/decode(_:path:)``,
+    /// the weights' structure by ``SafeTensorsFile/init(contentsOf:)``, their shapes against
+    /// `model.json`, every weight finite, and the stored training ratings a CSR matrix of finite
+    /// values on the model's scale.
+    ///
     /// - Returns: the model, ready to predict, and its training ratings (with the id maps).
-    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file.
+    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file, naming the file and
+    ///   the field, tensor or index at fault.
     public static func load(from path: String) throws(ModelFileError) -> (model: AutoRecModel, training: RatingTable) {
         let dir = ModelDirectory(path)
-        let d = try dir.loadModel(AutoRecModelDescription.self, supportedFormatVersion: formatVersion)
+        let d = try AutoRecModelDescription.decode(try dir.loadModelJSON(), path: dir.modelPath)
         let w = try dir.loadWeights()
         let byItem = d.configuration.orientation == .item
         let inputs = byItem ? d.users.count : d.items.count
         let rows = byItem ? d.items.count : d.users.count
         let k = d.configuration.hiddenUnits
-        let vt = try w.matrix("encoder.weight", rows: k, cols: inputs)
+        let vt = try w.matrix("encoder.weight", rows: k, cols: inputs, requireFinite: true)
         var v = Matrix(rows: inputs, cols: k)
         for c in 0..<k { for u in 0..<inputs { v.storage[u * k + c] = vt.storage[c * inputs + u] } }
-        let mu = try w.floats("encoder.bias", shape: [k])
-        let wd = try w.matrix("decoder.weight", rows: inputs, cols: k)
-        let b = try w.floats("decoder.bias", shape: [inputs])
-        let start = try w.tensor("train.row_start"), cols = try w.tensor("train.column")
-        let vals = try w.tensor("train.value")
-        guard case let .int64(rs) = start.elements, rs.count == rows + 1,
-              case let .int32(cs) = cols.elements, case let .float32(vs) = vals.elements,
-              cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
-              zip(rs, rs.dropFirst()).allSatisfy({ $0 <= $1 }), cs.allSatisfy({ $0 >= 0 && Int($0) < inputs })
-        else {
-            throw .malformedEntry(path: dir.weightsPath, tensor: "train.*",
-                                  problem: "the training ratings do not fit \(rows) rows x \(inputs) inputs")
-        }
+        let mu = try w.floats("encoder.bias", shape: [k], requireFinite: true)
+        let wd = try w.matrix("decoder.weight", rows: inputs, cols: k, requireFinite: true)
+        let b = try w.floats("decoder.bias", shape: [inputs], requireFinite: true)
+        let (rs, cs, vs) = try trainingRatings(
+            w, rows: rows, inputs: inputs, scale: d.scale, path: dir.weightsPath)
         guard let userIDs = IDMap(rawIDs: d.users), let itemIDs = IDMap(rawIDs: d.items) else {
             throw .invalidJSON(path: dir.modelPath, detail: "a raw user or item id is listed twice")
         }
@@ -117,5 +180,28 @@ extension AutoRecModel {
         var model = AutoRecModel(configuration: d.configuration, parameters: params, training: training)
         model.bestEpoch = d.bestEpoch
         return (model, training)
+    }
+
+    /// The stored training ratings (CSR over the encoded rows), checked to be a valid CSR matrix of
+    /// `rows × inputs` whose values are finite and on `scale`.
+    private static func trainingRatings(
+        _ w: SafeTensorsFile, rows: Int, inputs: Int, scale: RatingScale, path: String
+    ) throws(ModelFileError) -> (rowStart: [Int64], columns: [Int32], values: [Float]) {
+        func corrupt(_ problem: String) -> ModelFileError {
+            .corruptTrainingRatings(path: path, problem: problem)
+        }
+        let start = try w.tensor("train.row_start"), cols = try w.tensor("train.column")
+        let vals = try w.tensor("train.value")
+        guard case let .int64(rs) = start.elements, case let .int32(cs) = cols.elements,
+              case let .float32(vs) = vals.elements
+        else { throw corrupt("train.row_start must be I64, train.column I32 and train.value F32") }
+        guard rs.count == rows + 1, cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
+              zip(rs, rs.dropFirst()).allSatisfy({ $0 <= $1 }), cs.allSatisfy({ $0 >= 0 && Int($0) < inputs })
+        else { throw corrupt("they do not fit \(rows) rows x \(inputs) inputs") }
+        if let i = vs.firstIndex(where: { !($0 >= scale.minimum && $0 <= scale.maximum) }) {
+            let why = vs[i].isFinite ? "outside the model's rating scale \(scale)" : "not a finite number"
+            throw corrupt("train.value holds \(vs[i]) at [\(i)], \(why)")
+        }
+        return (rs, cs, vs)
     }
 }
