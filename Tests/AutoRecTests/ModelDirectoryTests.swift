@@ -74,6 +74,19 @@ import Testing
         #expect(try dir.loadModelJSON() == Data(#"{"formatVersion":1}"#.utf8))
     }
 
+    @Test("a model saved through a symbolic link to a folder loads through the same link")
+    func symlinkedFolder() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("real"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link"), withDestinationPath: "real")
+        let dir = ModelDirectory(folder.file("link"))
+        try dir.save(weights: Self.weights(3), model: Self.description)
+        #expect(try dir.loadWeights() == Self.weights(3))
+        #expect(try dir.loadModel(Description.self, supportedFormatVersion: 1) == Self.description)
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: folder.file("link"))
+        #expect(link == "real")
+    }
+
     @Test("saving over a model replaces it whole and leaves no temporary folder")
     func replace() throws {
         let folder = try TemporaryFolder()
