@@ -2,6 +2,7 @@
 import Foundation
 import RecData
 import RecMath
+import RecTestSupport
 import Testing
 
 @Suite struct AutoRecModelFileTests {
@@ -122,6 +123,152 @@ import Testing
             Issue.record("a mismatched model loaded")
         } catch {
             #expect("\(error)".contains("encoder.weight"))
+        }
+    }
+}
+
+extension AutoRecModelFileTests {
+    /// A model trained on ``table`` for 8 epochs and saved in a fresh folder.
+    static func saved() throws -> (model: AutoRecModel, folder: TemporaryFolder, dir: ModelDirectory) {
+        var c = smallConfig()
+        c.epochs = 8
+        var m = AutoRecModel(configuration: c)
+        try m.fit(table, validation: nil)
+        let folder = try TemporaryFolder()
+        let dir = ModelDirectory(folder.file("model"))
+        try m.save(to: dir.path, userIDs: table.userIDs, itemIDs: table.itemIDs)
+        return (m, folder, dir)
+    }
+
+    /// Rewrites one value of a JSON file: `keys` is the path to it from the top-level object.
+    static func editJSON(_ path: String, _ keys: [String], _ value: Any) throws {
+        func set(_ object: Any, _ keys: ArraySlice<String>) -> Any {
+            guard let key = keys.first, var dict = object as? [String: Any] else { return value }
+            dict[key] = set(dict[key] ?? [String: Any](), keys.dropFirst())
+            return dict
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+        let data = try JSONSerialization.data(withJSONObject: set(object, keys[...]), options: [.sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Rewrites the JSON header of a safetensors file through `edit`, keeping the data bytes.
+    static func editHeader(_ path: String, _ edit: (inout [String: Any]) -> Void) throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        var header = try #require(
+            try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any])
+        edit(&header)
+        var json = [UInt8](try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        json += [UInt8](repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8)
+        let out = withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init) + json + bytes[(8 + length)...]
+        try Data(out).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Sets element `flat` of F32 tensor `name` in a saved weights file.
+    static func setWeight(_ path: String, _ name: String, flat: Int, to value: Float) throws {
+        var file = try SafeTensorsFile(contentsOf: path)
+        let t = try file.tensor(name)
+        var values = try #require(t.floatValues)
+        values[flat] = value
+        file.tensors[name] = .init(shape: t.shape, values: values)
+        try file.write(to: path)
+    }
+
+    @Test("a tensor shape whose size overflows Int is refused with a message, not a trap")
+    func overflowingShape() throws {
+        let (_, folder, dir) = try Self.saved()
+        _ = folder
+        let huge = 1 << 40
+        try Self.editHeader(dir.weightsPath) { header in
+            var bias = header["encoder.bias"] as? [String: Any] ?? [:]
+            bias["shape"] = [huge, huge, huge]
+            header["encoder.bias"] = bias
+        }
+        let error = #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir.path) }
+        #expect(
+            error?.description
+                == "\(dir.weightsPath): tensor 'encoder.bias' has shape [\(huge), \(huge), \(huge)] of F32 "
+                + "(more than \(Int.max) bytes), but its data_offsets span \(4 * smallConfig().hiddenUnits) bytes")
+    }
+
+    @Test(
+        "a NaN or infinite weight is refused at load, naming the file, the tensor and the first bad index",
+        arguments: [
+            ("encoder.weight", Float.nan, 45, "nan", "[2, 5]"),
+            ("decoder.weight", -.infinity, 7, "-inf", "[1, 1]"),
+            ("encoder.bias", .infinity, 5, "inf", "[5]"),
+            ("decoder.bias", .nan, 0, "nan", "[0]"),
+        ] as [(String, Float, Int, String, String)])
+    func nonFiniteWeight(tensor: String, value: Float, flat: Int, shown: String, index: String) throws {
+        let (_, folder, dir) = try Self.saved()
+        _ = folder
+        try Self.setWeight(dir.weightsPath, tensor, flat: flat, to: value)
+        let error = #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir.path) }
+        #expect(
+            error?.description
+                == "\(dir.weightsPath): tensor '\(tensor)' holds \(shown) at \(index) (the file is corrupt: "
+                + "retrain the model or restore a copy)")
+    }
+
+    @Test("a stored training rating that is infinite or off the scale is reported as corrupt ratings")
+    func corruptStoredRatings() throws {
+        let (model, folder, dir) = try Self.saved()
+        _ = folder
+        for (value, why) in [
+            (Float.infinity, "not a finite number"), (.nan, "not a finite number"),
+            (model.scale.maximum + 1, "outside the model's rating scale \(model.scale)"),
+        ] {
+            try model.save(to: dir.path, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+            try Self.setWeight(dir.weightsPath, "train.value", flat: 3, to: value)
+            let error = #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir.path) }
+            #expect(
+                error?.description
+                    == "\(dir.weightsPath): the stored training ratings are corrupt: train.value holds \(value) "
+                    + "at [3], \(why) (retrain the model or restore a copy)")
+        }
+    }
+
+    @Test(
+        "a model.json field no model can have is refused, naming model.json and the field",
+        arguments: [
+            (["formatVersion"], 1.5, "'formatVersion' must be an integer >= 1, found 1.5"),
+            (["formatVersion"], 0, "'formatVersion' must be an integer >= 1, found 0"),
+            (["formatVersion"], "1", "'formatVersion' must be an integer >= 1, found a string"),
+            (
+                ["model"], "X-AutoRec",
+                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec or Deep U-AutoRec, found "X-AutoRec""#
+            ),
+            (["model"], "Deep I-AutoRec", "'model' is Deep I-AutoRec, but configuration.layers is 6"),
+            (["model"], "U-AutoRec", "'model' is U-AutoRec, but configuration.orientation is item"),
+            (
+                ["configuration", "hiddenUnits"], 0,
+                "'configuration' is invalid: hidden units must be at least 1, got 0"
+            ),
+            (["scale", "minimum"], 7, "'scale' has minimum 7.0 above maximum 5.0"),
+            (["scale", "step"], -1, "'scale.step' must be >= 0, found -1.0"),
+            (["users"], [String](), "'users' is empty: a trained model has at least one"),
+            (["items"], ["i1", "i2", "i1"], #"'items' lists the raw id "i1" twice"#),
+            (["epochsTrained"], -1, "'epochsTrained' must be >= 0, found -1"),
+            (["bestEpoch"], 9, "'bestEpoch' must be from 0 to epochsTrained (8), found 9"),
+        ] as [([String], any Sendable, String)])
+    func invalidField(keys: [String], value: any Sendable, message: String) throws {
+        let (model, folder, dir) = try Self.saved()
+        _ = folder
+        #expect(model.scale.maximum == 5 && model.history.count == 8)
+        try Self.editJSON(dir.modelPath, keys, value)
+        let error = #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir.path) }
+        #expect(error?.description == "\(dir.modelPath): \(message)")
+    }
+
+    @Test("a saved model.json decodes and validates on its own")
+    func decodeDescription() throws {
+        let (model, folder, dir) = try Self.saved()
+        _ = folder
+        let d = try AutoRecModelDescription.decode(try dir.loadModelJSON(), path: dir.modelPath)
+        #expect(d.configuration == model.configuration && d.users == Self.table.userIDs.rawIDs)
+        #expect(throws: ModelFileError.invalidJSON(path: "m.json", detail: "top level: expected an object")) {
+            try AutoRecModelDescription.decode(Data("[]".utf8), path: "m.json")
         }
     }
 }

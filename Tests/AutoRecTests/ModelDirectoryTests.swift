@@ -74,6 +74,19 @@ import Testing
         #expect(try dir.loadModelJSON() == Data(#"{"formatVersion":1}"#.utf8))
     }
 
+    @Test("a model saved through a symbolic link to a folder loads through the same link")
+    func symlinkedFolder() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.file("real"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.file("link"), withDestinationPath: "real")
+        let dir = ModelDirectory(folder.file("link"))
+        try dir.save(weights: Self.weights(3), model: Self.description)
+        #expect(try dir.loadWeights() == Self.weights(3))
+        #expect(try dir.loadModel(Description.self, supportedFormatVersion: 1) == Self.description)
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: folder.file("link"))
+        #expect(link == "real")
+    }
+
     @Test("saving over a model replaces it whole and leaves no temporary folder")
     func replace() throws {
         let folder = try TemporaryFolder()
@@ -183,7 +196,11 @@ import Testing
                 #"{"hiddenUnits": 3}"#, 2,
                 "no integer 'formatVersion' field (not a model.json written by autorec?)"
             ),
-            (#"{"formatVersion": "2"}"#, 2, "formatVersion: expected Int"),
+            (#"{"formatVersion": "2"}"#, 2, "'formatVersion' must be an integer >= 1, found a string"),
+            (#"{"formatVersion": 1.5}"#, 2, "'formatVersion' must be an integer >= 1, found 1.5"),
+            (#"{"formatVersion": 0}"#, 2, "'formatVersion' must be an integer >= 1, found 0"),
+            (#"{"formatVersion": -3}"#, 2, "'formatVersion' must be an integer >= 1, found -3"),
+            (#"{"formatVersion": null}"#, 2, "no integer 'formatVersion' field (not a model.json written by autorec?)"),
             (#"[1, 2]"#, 2, "top level: expected an object"),
         ] as [(String, Int, String?)])
     func formatVersion(json: String, supported: Int, message: String?) throws {

@@ -244,6 +244,20 @@ import Testing
             error: { .sizeMismatch(path: $0, tensor: "w", dtype: "F32", shape: [2, 3], byteCount: 20) },
             message: "F: tensor 'w' has shape [2, 3] of F32 (24 bytes), but its data_offsets span 20 bytes"),
         Corruption(
+            name: "shape whose size overflows Int",
+            bytes: file("{\(entry("b", "F32", [1 << 40, 1 << 40, 1 << 40], 0, 8))}", data: .init(repeating: 0, count: 8)),
+            error: {
+                .sizeMismatch(path: $0, tensor: "b", dtype: "F32", shape: [1 << 40, 1 << 40, 1 << 40], byteCount: 8)
+            },
+            message: "F: tensor 'b' has shape [1099511627776, 1099511627776, 1099511627776] of F32 "
+                + "(more than 9223372036854775807 bytes), but its data_offsets span 8 bytes"),
+        Corruption(
+            name: "offsets beyond 2^53 kept exact",
+            bytes: file("{\(entry("a", "I32", [1], 9_007_199_254_740_993, 9_007_199_254_740_997))}"),
+            error: { .tensorOutsideData(path: $0, tensor: "a", end: 9_007_199_254_740_997, dataSize: 0) },
+            message: "F: tensor 'a' ends at data byte 9007199254740997, but the data section has only 0 bytes "
+                + "(truncated file?)"),
+        Corruption(
             name: "offsets ending before they begin",
             bytes: file("{\(entry("w", "F32", [0], 8, 4))}", data: .init(repeating: 0, count: 8)),
             error: {
@@ -327,6 +341,52 @@ import Testing
         let error = #expect(throws: ModelFileError.self) { try SafeTensorsFile(contentsOf: path) }
         #expect(error == c.error(path))
         #expect(error?.description == c.message.replacingOccurrences(of: "F:", with: "\(path):"))
+        #expect(throws: c.error("F")) { try SafeTensorsFile(bytes: c.bytes, source: "F") }
+    }
+
+    @Test("bytes in memory read exactly as the same bytes in a file")
+    func fromBytes() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("w.safetensors")
+        try Self.sample().write(to: path)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let fromFile = try SafeTensorsFile(contentsOf: path)
+        let fromBytes = try SafeTensorsFile(bytes: bytes, source: "download")
+        #expect(fromBytes.source == "download" && fromBytes.metadata == fromFile.metadata)
+        #expect(Set(fromBytes.tensors.keys) == Set(fromFile.tensors.keys))
+        for (name, t) in fromFile.tensors {
+            let u = try #require(fromBytes.tensors[name])
+            #expect(u.shape == t.shape && Self.bits(u.elements) == Self.bits(t.elements), "\(name)")
+        }
+        #expect(try SafeTensorsFile(bytes: bytes).source == "<memory>")
+    }
+
+    @Test("a zero dimension makes the size 0 however large the other dimensions are")
+    func zeroDimension() throws {
+        let file = try SafeTensorsFile(bytes: Self.file("{\(Self.entry("z", "F64", [1 << 40, 0, 1 << 40], 0, 0))}"))
+        #expect(try file.tensor("z") == Tensor(shape: [1 << 40, 0, 1 << 40], elements: .float64([])))
+    }
+
+    @Test("finite-only access names the first NaN or infinity by its coordinates")
+    func requireFinite() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("w.safetensors")
+        var file = Self.sample()
+        file.tensors["cube"] = Tensor(shape: [2, 1, 3], values: [0, 1, 2, 3, .nan, .infinity])
+        try file.write(to: path)
+        let loaded = try SafeTensorsFile(contentsOf: path)
+        #expect(try loaded.floats("cube", shape: [2, 1, 3]).count == 6)
+        #expect(try loaded.floats("encoder.bias", shape: [3], requireFinite: true) == [0.25, -0.5, 4])
+        #expect(throws: ModelFileError.nonFiniteValue(path: path, tensor: "cube", index: [1, 0, 1], value: "nan")) {
+            try loaded.floats("cube", shape: [2, 1, 3], requireFinite: true)
+        }
+        let error = #expect(throws: ModelFileError.self) {
+            try loaded.matrix("specials", rows: 3, cols: 4, requireFinite: true)
+        }
+        #expect(
+            error?.description
+                == "\(path): tensor 'specials' holds inf at [1, 1] (the file is corrupt: retrain the model or "
+                + "restore a copy)")
     }
 
     /// Damage done to a file our own writer produced.

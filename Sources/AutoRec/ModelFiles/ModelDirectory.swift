@@ -162,7 +162,8 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   - supportedFormatVersion: The newest `formatVersion` the caller can read.
     /// - Returns: The decoded value.
     /// - Throws: ``ModelFileError/missingFormatVersion(path:)``,
-    ///   ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``,
+    ///   ``ModelFileError/invalidField(path:field:problem:)`` (a `formatVersion` that is not an
+    ///   integer >= 1), ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``,
     ///   ``ModelFileError/invalidJSON(path:detail:)``, or a read error.
     public func loadModel<Model: Decodable>(_ type: Model.Type, supportedFormatVersion: Int)
         throws(ModelFileError) -> Model
@@ -187,16 +188,23 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   - json: The bytes of a `model.json`.
     ///   - supported: The newest version the caller can read.
     ///   - path: The file the bytes came from, named in errors.
-    /// - Returns: The version found (at most `supported`).
-    /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` when `json` is not an object or the
-    ///   field is not an integer, ``ModelFileError/missingFormatVersion(path:)``,
+    /// - Returns: The version found (from 1 to `supported`).
+    /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` when `json` is not a JSON object,
+    ///   ``ModelFileError/missingFormatVersion(path:)``,
+    ///   ``ModelFileError/invalidField(path:field:problem:)`` when the field is not an integer >= 1,
     ///   ``ModelFileError/unsupportedFormatVersion(path:found:supported:)``.
     public static func checkFormatVersion(of json: Data, supported: Int, path: String) throws(ModelFileError)
         -> Int
     {
-        struct Probe: Decodable { var formatVersion: Int? }
-        guard let version = try decodeJSON(Probe.self, from: json, path: path).formatVersion else {
+        guard case let .object(fields) = try decodeJSON(JSONValue.self, from: json, path: path) else {
+            throw .invalidJSON(path: path, detail: "top level: expected an object")
+        }
+        guard let field = fields[formatVersionKey], field != .null else {
             throw .missingFormatVersion(path: path)
+        }
+        guard case let .integer(version) = field, version >= 1 else {
+            throw .invalidField(
+                path: path, field: formatVersionKey, problem: "must be an integer >= 1, found \(field.kind)")
         }
         guard version <= supported else {
             throw .unsupportedFormatVersion(path: path, found: version, supported: supported)

@@ -52,13 +52,22 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The tensor has another shape than the caller needs.
     case wrongShape(path: String, tensor: String, expected: [Int], found: [Int])
 
+    /// A tensor that must hold finite numbers holds a NaN or an infinity, first at `index` (one
+    /// coordinate per dimension).
+    case nonFiniteValue(path: String, tensor: String, index: [Int], value: String)
+    /// The training ratings stored beside a model's weights are inconsistent; `problem` says how.
+    case corruptTrainingRatings(path: String, problem: String)
+    /// A field of `model.json` decoded but holds a value no model can have; `problem` says what
+    /// was found and what is accepted.
+    case invalidField(path: String, field: String, problem: String)
+
     /// The path cannot be used as a model directory; `reason` says why.
     case notAModelDirectory(path: String, reason: String)
     /// A JSON file could not be decoded into the requested type; `detail` names the key and problem.
     case invalidJSON(path: String, detail: String)
     /// A value could not be encoded as JSON (for example a non-finite number).
     case encodingFailed(path: String, detail: String)
-    /// A `model.json` has no integer `formatVersion` field.
+    /// A `model.json` has no `formatVersion` field, or it is `null`.
     case missingFormatVersion(path: String)
     /// A `model.json` was written by a newer format than this build reads.
     case unsupportedFormatVersion(path: String, found: Int, supported: Int)
@@ -91,7 +100,7 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "(supported: \(known))"
         case let .sizeMismatch(path, tensor, dtype, shape, byteCount):
             let need = SafeTensorsFile.DType(rawValue: dtype).map {
-                String(shapeProduct(shape) * $0.byteWidth)
+                checkedByteCount(shape, width: $0.byteWidth).map(String.init) ?? "more than \(Int.max)"
             }
             return "\(path): tensor '\(tensor)' has shape \(shape) of \(dtype) (\(need ?? "?") bytes), "
                 + "but its data_offsets span \(byteCount) bytes"
@@ -121,6 +130,14 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .wrongShape(path, tensor, expected, found):
             return "\(path): tensor '\(tensor)' has shape \(found), expected \(expected) "
                 + "(weights and model.json do not belong together?)"
+        case let .nonFiniteValue(path, tensor, index, value):
+            return "\(path): tensor '\(tensor)' holds \(value) at \(index) (the file is corrupt: "
+                + "retrain the model or restore a copy)"
+        case let .corruptTrainingRatings(path, problem):
+            return "\(path): the stored training ratings are corrupt: \(problem) "
+                + "(retrain the model or restore a copy)"
+        case let .invalidField(path, field, problem):
+            return "\(path): '\(field)' \(problem)"
         case let .notAModelDirectory(path, reason):
             return "\(path): not a model directory: \(reason)"
         case let .invalidJSON(path, detail):
@@ -136,12 +153,15 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 }
 
-/// The number of elements of a shape (1 for a scalar `[]`), saturating instead of overflowing.
-func shapeProduct(_ shape: [Int]) -> Int {
-    var n = 1
+/// The number of elements of a shape (1 for a scalar `[]`) times `width` bytes, or `nil` when that
+/// does not fit in `Int`: shapes come from files, so they are multiplied with overflow checks.
+func checkedByteCount(_ shape: [Int], width: Int = 1) -> Int? {
+    // A zero dimension makes the product 0 however large the others are.
+    if shape.contains(0) { return 0 }
+    var n = width
     for d in shape {
         let (p, overflow) = n.multipliedReportingOverflow(by: d)
-        if overflow { return Int.max }
+        if overflow { return nil }
         n = p
     }
     return n

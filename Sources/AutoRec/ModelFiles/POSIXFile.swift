@@ -80,9 +80,11 @@ enum POSIXFile {
     }
 
     /// What is at `path`: nothing, a directory, or something else.
+    /// Symbolic links are followed, as saving follows them: a model saved through a linked folder
+    /// loads through the same link.
     static func kind(of path: String) -> FileKind {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return .none }
+        guard stat(path, &info) == 0 else { return .none }
         return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .other
     }
 

@@ -18,7 +18,7 @@ extension SafeTensorsFile {
         _ bytes: [UInt8], dataSize: Int, path: String
     ) throws(ModelFileError) -> (entries: [HeaderEntry], metadata: [String: String]) {
         guard String(bytes: bytes, encoding: .utf8) != nil else { throw .headerNotUTF8(path: path) }
-        guard let json = try? JSONDecoder().decode(HeaderJSON.self, from: Data(bytes)),
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
             case let .object(fields) = json
         else { throw .headerNotJSON(path: path) }
 
@@ -52,7 +52,7 @@ extension SafeTensorsFile {
         return (entries, metadata)
     }
 
-    private static func parseMetadata(_ value: HeaderJSON, path: String) throws(ModelFileError) -> [String:
+    private static func parseMetadata(_ value: JSONValue, path: String) throws(ModelFileError) -> [String:
         String]
     {
         guard case let .object(fields) = value else {
@@ -71,7 +71,7 @@ extension SafeTensorsFile {
         return metadata
     }
 
-    private static func parseEntry(_ name: String, _ value: HeaderJSON, path: String) throws(ModelFileError)
+    private static func parseEntry(_ name: String, _ value: JSONValue, path: String) throws(ModelFileError)
         -> HeaderEntry
     {
         func bad(_ problem: String) -> ModelFileError {
@@ -97,8 +97,7 @@ extension SafeTensorsFile {
         guard let dtype = DType(rawValue: dtypeName) else {
             throw .unsupportedDType(path: path, tensor: name, dtype: dtypeName)
         }
-        let (bytes, overflow) = shapeProduct(shape).multipliedReportingOverflow(by: dtype.byteWidth)
-        guard !overflow, bytes == offsets[1] - offsets[0] else {
+        guard checkedByteCount(shape, width: dtype.byteWidth) == offsets[1] - offsets[0] else {
             throw .sizeMismatch(
                 path: path, tensor: name, dtype: dtypeName, shape: shape,
                 byteCount: offsets[1] - offsets[0])
@@ -155,66 +154,5 @@ extension SafeTensorsFile {
             }
         }
         return out + "\""
-    }
-}
-
-/// A JSON value as the header parser sees it: integers kept apart from other numbers so offsets
-/// and dimensions are exact.
-enum HeaderJSON: Decodable {
-    case null
-    case bool(Bool)
-    case integer(Int)
-    case number(Double)
-    case string(String)
-    case array([HeaderJSON])
-    case object([String: HeaderJSON])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let i = try? c.decode(Int.self) {
-            self = .integer(i)
-        } else if let d = try? c.decode(Double.self) {
-            self = .number(d)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let a = try? c.decode([HeaderJSON].self) {
-            self = .array(a)
-        } else {
-            self = .object(try c.decode([String: HeaderJSON].self))
-        }
-    }
-
-    /// The elements of an array of non-negative integers, else `nil`.
-    var naturals: [Int]? {
-        guard case let .array(items) = self else { return nil }
-        var out: [Int] = []
-        out.reserveCapacity(items.count)
-        for item in items {
-            guard case let .integer(i) = item, i >= 0 else { return nil }
-            out.append(i)
-        }
-        return out
-    }
-
-    /// What the value is, for messages: `a string`, or the value itself when it is short.
-    var kind: String {
-        switch self {
-        case .null: "null"
-        case let .bool(b): "\(b)"
-        case let .integer(i): "\(i)"
-        case let .number(d): "\(d)"
-        case .string: "a string"
-        case let .array(a):
-            a.count <= 4
-                && a.allSatisfy({
-                    if case .array = $0 { false } else if case .object = $0 { false } else { true }
-                })
-                ? "[" + a.map(\.kind).joined(separator: ", ") + "]" : "an array of \(a.count)"
-        case .object: "an object"
-        }
     }
 }

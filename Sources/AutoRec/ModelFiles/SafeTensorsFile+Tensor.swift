@@ -86,8 +86,8 @@ extension SafeTensorsFile {
         public init(shape: [Int], elements: Elements) {
             precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
             precondition(
-                shapeProduct(shape) == elements.count,
-                "Tensor: shape \(shape) needs \(shapeProduct(shape)) elements, got \(elements.count)")
+                checkedByteCount(shape) == elements.count,
+                "Tensor: shape \(shape) does not match \(elements.count) elements")
             self.shape = shape
             self.elements = elements
         }

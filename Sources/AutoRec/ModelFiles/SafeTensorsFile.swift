@@ -78,12 +78,41 @@ public struct SafeTensorsFile: Sendable, Equatable {
         let fd = try POSIXFile.openForReading(path)
         defer { close(fd) }
         let fileSize = try POSIXFile.size(of: fd, path: path)
-        guard fileSize >= 8 else { throw .tooShort(path: path, size: fileSize) }
-
-        var lengthBytes: UInt64 = 0
-        try withUnsafeMutableBytes(of: &lengthBytes) { b throws(ModelFileError) in
-            try POSIXFile.readFully(fd, into: b, at: 0, path: path)
+        try self.init(size: fileSize, path: path) { buffer, offset throws(ModelFileError) in
+            try POSIXFile.readFully(fd, into: buffer, at: offset, path: path)
         }
+    }
+
+    /// Reads and validates safetensors bytes already in memory (a download, a fuzzer's input),
+    /// with exactly the checks of ``init(contentsOf:)``.
+    ///
+    /// - Parameters:
+    ///   - bytes: The whole file.
+    ///   - source: The name errors give the bytes, and the value of ``source``.
+    /// - Throws: ``ModelFileError`` naming `source` and the first problem found.
+    /// - Complexity: O(`bytes.count`); one copy of each tensor's bytes into its array.
+    public init(bytes: [UInt8], source: String = "<memory>") throws(ModelFileError) {
+        try self.init(size: bytes.count, path: source) { buffer, offset throws(ModelFileError) in
+            // The header walk checks every range against the size first; this guard is the backstop.
+            guard offset >= 0, buffer.count <= bytes.count - offset else {
+                throw .io(path: source, operation: "cannot read", reason: "the bytes end early")
+            }
+            bytes.withUnsafeBytes { all in
+                buffer.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: all[offset..<(offset + buffer.count)]))
+            }
+        }
+    }
+
+    /// The reader behind both initialisers: `read(buffer, offset)` fills `buffer` with the bytes at
+    /// `offset` of a file of `size` bytes.
+    private init(
+        size fileSize: Int, path: String,
+        read: (UnsafeMutableRawBufferPointer, Int) throws(ModelFileError) -> Void
+    ) throws(ModelFileError) {
+        guard fileSize >= 8 else { throw .tooShort(path: path, size: fileSize) }
+        var lengthBytes: UInt64 = 0
+        try withUnsafeMutableBytes(of: &lengthBytes) { b throws(ModelFileError) in try read(b, 0) }
         let headerLength = UInt64(littleEndian: lengthBytes)
         guard headerLength <= UInt64(Self.maximumHeaderLength) else {
             throw .headerTooLarge(path: path, headerLength: headerLength)
@@ -92,7 +121,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
             throw .headerBeyondFile(path: path, headerLength: headerLength, fileSize: fileSize)
         }
         let dataStart = 8 + Int(headerLength)
-        let header = try Self.readArray(UInt8.self, count: Int(headerLength), fd: fd, at: 8, path: path)
+        let header = try Self.readArray(UInt8.self, count: Int(headerLength), at: 8, read)
         let (entries, metadata) = try Self.parseHeader(header, dataSize: fileSize - dataStart, path: path)
 
         var tensors: [String: Tensor] = [:]
@@ -102,14 +131,10 @@ public struct SafeTensorsFile: Sendable, Equatable {
             let at = dataStart + e.begin
             let elements: Tensor.Elements
             switch e.dtype {
-            case .float32:
-                elements = .float32(try Self.readArray(Float.self, count: count, fd: fd, at: at, path: path))
-            case .float64:
-                elements = .float64(try Self.readArray(Double.self, count: count, fd: fd, at: at, path: path))
-            case .int32:
-                elements = .int32(try Self.readArray(Int32.self, count: count, fd: fd, at: at, path: path))
-            case .int64:
-                elements = .int64(try Self.readArray(Int64.self, count: count, fd: fd, at: at, path: path))
+            case .float32: elements = .float32(try Self.readArray(Float.self, count: count, at: at, read))
+            case .float64: elements = .float64(try Self.readArray(Double.self, count: count, at: at, read))
+            case .int32: elements = .int32(try Self.readArray(Int32.self, count: count, at: at, read))
+            case .int64: elements = .int64(try Self.readArray(Int64.self, count: count, at: at, read))
             }
             tensors[e.name] = Tensor(shape: e.shape, elements: elements)
         }
@@ -120,13 +145,14 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
     /// `count` little-endian elements read at `offset` straight into a new array.
     private static func readArray<T: BitwiseCopyable>(
-        _: T.Type, count: Int, fd: Int32, at offset: Int, path: String
+        _: T.Type, count: Int, at offset: Int,
+        _ read: (UnsafeMutableRawBufferPointer, Int) throws(ModelFileError) -> Void
     ) throws(ModelFileError) -> [T] {
         var failure: ModelFileError?
         let array = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             do throws(ModelFileError) {
                 let raw = UnsafeMutableRawBufferPointer(buffer)
-                try POSIXFile.readFully(fd, into: raw, at: offset, path: path)
+                try read(raw, offset)
                 #if _endian(big)
                     swapBytes(raw, width: MemoryLayout<T>.size)
                 #endif
@@ -211,14 +237,21 @@ public struct SafeTensorsFile: Sendable, Equatable {
         return t
     }
 
-    /// The `F32` values of tensor `name`, checked to have exactly `shape`.
+    /// The `F32` values of tensor `name`, checked to have exactly `shape` (and, if asked, to be
+    /// finite).
     ///
     /// - Parameters:
     ///   - name: The tensor's name, e.g. `encoder.bias`.
     ///   - shape: The shape the caller needs.
+    ///   - requireFinite: Refuse a NaN or infinite value (model weights); off by default, as the
+    ///     format itself allows any value.
     /// - Returns: The values, row-major.
-    /// - Throws: ``ModelFileError`` when the tensor is missing, not `F32`, or has another shape.
-    public func floats(_ name: String, shape: [Int]) throws(ModelFileError) -> [Float] {
+    /// - Throws: ``ModelFileError`` when the tensor is missing, not `F32`, has another shape, or
+    ///   (``ModelFileError/nonFiniteValue(path:tensor:index:value:)``) holds a non-finite value.
+    /// - Complexity: O(1), or O(elements) with `requireFinite`.
+    public func floats(_ name: String, shape: [Int], requireFinite: Bool = false) throws(ModelFileError)
+        -> [Float]
+    {
         let t = try tensor(name)
         let path = source ?? "<memory>"
         guard let values = t.floatValues else {
@@ -228,14 +261,36 @@ public struct SafeTensorsFile: Sendable, Equatable {
         guard t.shape == shape else {
             throw .wrongShape(path: path, tensor: name, expected: shape, found: t.shape)
         }
+        if requireFinite, let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw .nonFiniteValue(
+                path: path, tensor: name, index: Self.coordinates(of: bad, in: shape), value: "\(values[bad])"
+            )
+        }
         return values
     }
 
     /// The `F32` tensor `name` as a `rows × cols` matrix (shares the storage, no copy).
     ///
-    /// - Throws: ``ModelFileError`` when the tensor is missing, not `F32`, or not `[rows, cols]`.
-    public func matrix(_ name: String, rows: Int, cols: Int) throws(ModelFileError) -> Matrix {
-        Matrix(rows: rows, cols: cols, storage: try floats(name, shape: [rows, cols]))
+    /// - Parameter requireFinite: Refuse a NaN or infinite value, as in ``floats(_:shape:requireFinite:)``.
+    /// - Throws: ``ModelFileError`` when the tensor is missing, not `F32`, not `[rows, cols]`, or
+    ///   holds a non-finite value when `requireFinite`.
+    public func matrix(_ name: String, rows: Int, cols: Int, requireFinite: Bool = false)
+        throws(ModelFileError) -> Matrix
+    {
+        Matrix(
+            rows: rows, cols: cols,
+            storage: try floats(name, shape: [rows, cols], requireFinite: requireFinite))
+    }
+
+    /// The row-major position of element `flat` of a tensor of `shape`, one coordinate per dimension.
+    static func coordinates(of flat: Int, in shape: [Int]) -> [Int] {
+        var rest = flat
+        var out = [Int](repeating: 0, count: shape.count)
+        for d in shape.indices.reversed() where shape[d] > 0 {
+            out[d] = rest % shape[d]
+            rest /= shape[d]
+        }
+        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 import RecMath
 
@@ -23,6 +24,75 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
     /// Names of the side-feature columns (`gender=F`, …), when the model was trained with side
     /// information (formatVersion 2).
     public var sideFeatures: [String]?
+
+    /// Decodes and validates the bytes of a `model.json`: the `formatVersion` first, then the
+    /// fields, then ``validate(path:)``.
+    ///
+    /// - Parameters:
+    ///   - json: The file's bytes.
+    ///   - path: The file, named in errors.
+    /// - Returns: A description every field of which a model can have.
+    /// - Throws: ``ModelFileError`` naming `path` and the field at fault.
+    public static func decode(_ json: Data, path: String) throws(ModelFileError) -> Self {
+        _ = try ModelDirectory.checkFormatVersion(
+            of: json, supported: AutoRecModel.formatVersion, path: path)
+        let d = try ModelDirectory.decodeJSON(Self.self, from: json, path: path)
+        try d.validate(path: path)
+        return d
+    }
+
+    /// Checks what decoding cannot: every field holds a value a trained model can have.
+    ///
+    /// The model kind matches the orientation, the configuration passes
+    /// ``AutoRecConfiguration/validate()``, the scale is finite with `minimum <= maximum` and a
+    /// step of at least 0 (0: ratings off any grid), there is at least one user and one item and no
+    /// raw id twice, and `0 <= bestEpoch <= epochsTrained`. (The id maps are checked against the tensors' shapes
+    /// when the weights are read.)
+    ///
+    /// - Parameter path: The file, named in errors.
+    /// - Throws: ``ModelFileError/invalidField(path:field:problem:)`` for the first field at fault.
+    public func validate(path: String) throws(ModelFileError) {
+        func bad(_ field: String, _ problem: String) -> ModelFileError {
+            .invalidField(path: path, field: field, problem: problem)
+        }
+        let kinds = ["I-AutoRec": AutoRecConfiguration.Orientation.item, "U-AutoRec": .user,
+                     "Deep I-AutoRec": .item, "Deep U-AutoRec": .user]
+        guard let orientation = kinds[model] else {
+            throw bad("model", "must be I-AutoRec, U-AutoRec, Deep I-AutoRec or Deep U-AutoRec, found "
+                      + "\(String(reflecting: model))")
+        }
+        guard model.hasPrefix("Deep ") != configuration.isShallow else {
+            throw bad("model", "is \(model), but configuration.layers is \(configuration.layerText)")
+        }
+        guard orientation == configuration.orientation else {
+            let orientation = configuration.orientation.rawValue
+            throw bad("model", "is \(model), but configuration.orientation is \(orientation)")
+        }
+        do throws(ConfigurationError) { try configuration.validate() } catch {
+            switch error { case let .invalid(why): throw bad("configuration", "is invalid: \(why)") }
+        }
+        let bounds = [
+            ("scale.minimum", scale.minimum), ("scale.maximum", scale.maximum), ("scale.step", scale.step),
+        ]
+        for (name, value) in bounds where !value.isFinite {
+            throw bad(name, "must be a finite number, found \(value)")
+        }
+        guard scale.minimum <= scale.maximum else {
+            throw bad("scale", "has minimum \(scale.minimum) above maximum \(scale.maximum)")
+        }
+        guard scale.step >= 0 else { throw bad("scale.step", "must be >= 0, found \(scale.step)") }
+        for (name, ids) in [("users", users), ("items", items)] {
+            guard !ids.isEmpty else { throw bad(name, "is empty: a trained model has at least one") }
+            var seen = Set<String>()
+            for id in ids where !seen.insert(id).inserted {
+                throw bad(name, "lists the raw id \(String(reflecting: id)) twice")
+            }
+        }
+        guard epochsTrained >= 0 else { throw bad("epochsTrained", "must be >= 0, found \(epochsTrained)") }
+        guard (0...epochsTrained).contains(bestEpoch) else {
+            throw bad("bestEpoch", "must be from 0 to epochsTrained (\(epochsTrained)), found \(bestEpoch)")
+        }
+    }
 }
 
 extension AutoRecModel {
@@ -100,33 +170,36 @@ extension AutoRecModel {
 
     /// Loads a model folder written by ``save(to:userIDs:itemIDs:dataPath:report:)``.
     ///
+    /// Everything is checked before use: `model.json` by ``AutoRecModelDescription/decode(_:path:)``,
+    /// the weights' structure by ``SafeTensorsFile/init(contentsOf:)``, their shapes against
+    /// `model.json`, every weight finite, and the stored training ratings a CSR matrix of finite
+    /// values on the model's scale.
+    ///
     /// - Returns: the model, ready to predict, and its training ratings (with the id maps).
-    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file.
+    /// - Throws: ``ModelFileError`` for a missing, corrupt or mismatched file, naming the file and
+    ///   the field, tensor or index at fault.
     public static func load(from path: String) throws(ModelFileError) -> (model: AutoRecModel, training: RatingTable) {
         let dir = ModelDirectory(path)
-        let d = try dir.loadModel(AutoRecModelDescription.self, supportedFormatVersion: formatVersion)
+        let d = try AutoRecModelDescription.decode(try dir.loadModelJSON(), path: dir.modelPath)
         let w = try dir.loadWeights()
         let byItem = d.configuration.orientation == .item
         let inputs = byItem ? d.users.count : d.items.count
         let rows = byItem ? d.items.count : d.users.count
-        do {
-            try d.configuration.validate()
-        } catch {
-            throw .invalidJSON(path: dir.modelPath, detail: error.description)
-        }
         let layers = d.configuration.hiddenLayers
         let k = layers[0], last = layers[layers.count - 1]
-        let v = try w.matrix("encoder.weight", rows: k, cols: inputs).transposed()
-        let mu = try w.floats("encoder.bias", shape: [k])
+        let v = try w.matrix("encoder.weight", rows: k, cols: inputs, requireFinite: true).transposed()
+        let mu = try w.floats("encoder.bias", shape: [k], requireFinite: true)
         var hidden = [Matrix]()
         for l in 1..<max(1, layers.count) {
-            hidden.append(try w.matrix("hidden.\(l).weight", rows: layers[l], cols: layers[l - 1]).transposed())
-            hidden.append(Matrix(rows: 1, cols: layers[l], storage: try w.floats("hidden.\(l).bias", shape: [layers[l]])))
+            hidden.append(try w.matrix("hidden.\(l).weight", rows: layers[l], cols: layers[l - 1], requireFinite: true)
+                .transposed())
+            hidden.append(Matrix(rows: 1, cols: layers[l],
+                                 storage: try w.floats("hidden.\(l).bias", shape: [layers[l]], requireFinite: true)))
         }
-        let wd = try w.matrix("decoder.weight", rows: inputs, cols: last)
-        let b = try w.floats("decoder.bias", shape: [inputs])
-        let (rs, cs, vs) = try Self.readCSR(w, "train", rows: rows, cols: inputs, path: dir.weightsPath,
-                                            what: "the training ratings")
+        let wd = try w.matrix("decoder.weight", rows: inputs, cols: last, requireFinite: true)
+        let b = try w.floats("decoder.bias", shape: [inputs], requireFinite: true)
+        let (rs, cs, vs) = try trainingRatings(
+            w, rows: rows, inputs: inputs, scale: d.scale, path: dir.weightsPath)
         guard let userIDs = IDMap(rawIDs: d.users), let itemIDs = IDMap(rawIDs: d.items) else {
             throw .invalidJSON(path: dir.modelPath, detail: "a raw user or item id is listed twice")
         }
@@ -139,12 +212,13 @@ extension AutoRecModel {
         var side: SideFeatures?
         var sideWeight = [Matrix]()
         if let names = d.sideFeatures {
-            let (srs, scs, svs) = try Self.readCSR(w, "side", rows: rows, cols: names.count, path: dir.weightsPath,
-                                                   what: "the side features")
+            let (srs, scs, svs) = try readCSR(w, "side", rows: rows, cols: names.count) { problem in
+                .malformedEntry(path: dir.weightsPath, tensor: "side.*", problem: problem)
+            }
             side = SideFeatures(matrix: CSRMatrix(rows: rows, cols: names.count, rowStart: srs.map { Int($0) },
                                                   columns: scs, values: svs),
                                 names: names)
-            sideWeight = [try w.matrix("side.weight", rows: k, cols: names.count).transposed()]
+            sideWeight = [try w.matrix("side.weight", rows: k, cols: names.count, requireFinite: true).transposed()]
         }
         let params = AutoRecParameters(tensors: [v, Matrix(rows: 1, cols: k, storage: mu)] + hidden
                                            + [wd, Matrix(rows: 1, cols: inputs, storage: b)] + sideWeight)
@@ -155,19 +229,34 @@ extension AutoRecModel {
     }
 
     /// The CSR tensors `PREFIX.row_start` (I64), `PREFIX.column` (I32) and `PREFIX.value` (F32),
-    /// checked to describe a `rows × cols` matrix.
+    /// checked to describe a `rows × cols` matrix; `corrupt` makes the error from the problem.
     static func readCSR(
-        _ w: SafeTensorsFile, _ prefix: String, rows: Int, cols: Int, path: String, what: String
+        _ w: SafeTensorsFile, _ prefix: String, rows: Int, cols: Int,
+        corrupt: (String) -> ModelFileError
     ) throws(ModelFileError) -> (rowStart: [Int64], columns: [Int32], values: [Float]) {
         let start = try w.tensor("\(prefix).row_start"), columns = try w.tensor("\(prefix).column")
         let values = try w.tensor("\(prefix).value")
-        guard case let .int64(rs) = start.elements, rs.count == rows + 1,
-              case let .int32(cs) = columns.elements, case let .float32(vs) = values.elements,
-              cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
+        guard case let .int64(rs) = start.elements, case let .int32(cs) = columns.elements,
+              case let .float32(vs) = values.elements
+        else { throw corrupt("\(prefix).row_start must be I64, \(prefix).column I32 and \(prefix).value F32") }
+        guard rs.count == rows + 1, cs.count == vs.count, rs.first == 0, rs.last == Int64(cs.count),
               zip(rs, rs.dropFirst()).allSatisfy({ $0 <= $1 }), cs.allSatisfy({ $0 >= 0 && Int($0) < cols })
-        else {
-            throw .malformedEntry(path: path, tensor: "\(prefix).*",
-                                  problem: "\(what) do not fit \(rows) rows x \(cols) columns")
+        else { throw corrupt("they do not fit \(rows) rows x \(cols) \(prefix == "train" ? "inputs" : "columns")") }
+        return (rs, cs, vs)
+    }
+
+    /// The stored training ratings (CSR over the encoded rows), checked to be a valid CSR matrix of
+    /// `rows × inputs` whose values are finite and on `scale`.
+    private static func trainingRatings(
+        _ w: SafeTensorsFile, rows: Int, inputs: Int, scale: RatingScale, path: String
+    ) throws(ModelFileError) -> (rowStart: [Int64], columns: [Int32], values: [Float]) {
+        func corrupt(_ problem: String) -> ModelFileError {
+            .corruptTrainingRatings(path: path, problem: problem)
+        }
+        let (rs, cs, vs) = try readCSR(w, "train", rows: rows, cols: inputs, corrupt: corrupt)
+        if let i = vs.firstIndex(where: { !($0 >= scale.minimum && $0 <= scale.maximum) }) {
+            let why = vs[i].isFinite ? "outside the model's rating scale \(scale)" : "not a finite number"
+            throw corrupt("train.value holds \(vs[i]) at [\(i)], \(why)")
         }
         return (rs, cs, vs)
     }
