@@ -19,20 +19,18 @@ extension Matrix {
                      + "C \(c.rows)x\(c.cols)")
         // Chunks of about 64k multiply-adds or more; four rows per register block.
         let minimumRows = max(4, 65_536 / max(1, depth * n))
+        // A·Bᵀ runs as A·(Bᵀ) on a transposed copy of B: the register-blocked kernel reads B's rows
+        // contiguously, and the copy (n × depth) costs one pass against m passes of the product.
+        let right = tb ? b.transposed() : b
         a.storage.withUnsafeBufferPointer { aBuffer in
-            b.storage.withUnsafeBufferPointer { bBuffer in
+            right.storage.withUnsafeBufferPointer { bBuffer in
                 c.storage.withUnsafeMutableBufferPointer { cBuffer in
                     guard let a0 = aBuffer.baseAddress, let b0 = bBuffer.baseAddress, let c0 = cBuffer.baseAddress
                     else { return }
                     nonisolated(unsafe) let (ap, bp, cp) = (a0, b0, c0)  // chunk writes its own rows of C only
                     parallelFor(m, minimumChunk: minimumRows) { rows, _ in
-                        if tb {
-                            Kernels.gemmTransposedRows(rows, a: ap, depth: depth, b: bp, n: n, c: cp,
-                                                       accumulate: accumulate)
-                        } else {
-                            Kernels.gemmRows(rows, a: ap, rowStride: ta ? 1 : depth, depthStride: ta ? m : 1,
-                                             depth: depth, b: bp, n: n, c: cp, accumulate: accumulate)
-                        }
+                        Kernels.gemmRows(rows, a: ap, rowStride: ta ? 1 : depth, depthStride: ta ? m : 1,
+                                         depth: depth, b: bp, n: n, c: cp, accumulate: accumulate)
                     }
                 }
             }

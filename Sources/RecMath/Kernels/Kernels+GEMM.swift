@@ -82,25 +82,6 @@ extension Kernels {
         raw.storeBytes(of: v1, toByteOffset: 32, as: SIMD8<Float>.self)
     }
 
-    /// C = A·Bᵀ for rows `rows` of the output: `C[i, j] = beta·C[i, j] + A[i] · B[j]`, with `A`
-    /// (`· × depth`) and `B` (`n × depth`) row-major.
-    ///
-    /// - Complexity: O(rows × n × depth).
-    @inlinable
-    public static func gemmTransposedRows(
-        _ rows: Range<Int>, a: UnsafePointer<Float>, depth: Int, b: UnsafePointer<Float>, n: Int,
-        c: UnsafeMutablePointer<Float>, accumulate: Bool
-    ) {
-        for i in rows {
-            let ai = a + i &* depth
-            let out = c + i &* n
-            for j in 0..<n {
-                let s = dot(ai, b + j &* depth, depth)
-                out[j] = accumulate ? out[j] + s : s
-            }
-        }
-    }
-
     /// Row-wise log-sum-exp of rows `rows` of a row-major matrix with `n` columns:
     /// `out[r] = log Σ_j exp(x[r, j])`, computed as `m + log Σ exp(x − m)` with `m` the row's
     /// maximum so that no term overflows. An empty row gives −∞.
