@@ -58,6 +58,11 @@ class SavedModel:
         depth = len(c.get("layers") or [0])
         self.hidden = [(w[f"hidden.{l}.weight"].astype(np.float64), w[f"hidden.{l}.bias"].astype(np.float64))
                        for l in range(1, depth)]
+        # Side information (formatVersion 2): features of each encoded row, CSR, and their weights.
+        self.side = None
+        if self.description.get("sideFeatures"):
+            self.side = (w["side.weight"].astype(np.float64), w["side.row_start"].astype(np.int64),
+                         w["side.column"].astype(np.int64), w["side.value"].astype(np.float64))
 
         # The training ratings as CSR over the encoded rows (items for I-AutoRec, users for
         # U-AutoRec); columns are input indices (users for I-AutoRec, items for U-AutoRec).
@@ -106,7 +111,11 @@ class SavedModel:
 
     def reconstruct(self, row):
         """f(W g(... g(V x + mu) ...) + b): the model's output for every input of encoded row `row`."""
-        code = self.g(self.V @ self.input_vector(row) + self.mu)
+        z = self.V @ self.input_vector(row) + self.mu
+        if self.side is not None:
+            weight, start, column, value = self.side          # weight: [hidden, features]
+            z += weight[:, column[start[row]:start[row + 1]]] @ value[start[row]:start[row + 1]]
+        code = self.g(z)
         for weight, bias in self.hidden:
             code = self.g(weight @ code + bias)
         return self.f(self.W @ code + self.b)
