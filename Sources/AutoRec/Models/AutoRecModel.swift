@@ -1,4 +1,3 @@
-import Dispatch
 import RecData
 import RecMath
 
@@ -45,6 +44,9 @@ public struct AutoRecModel: RatingModel, Sendable {
     public var resumePath: String?
     /// Called after every mini-batch with (batch, batches) (for a progress bar).
     public var onBatch: (@Sendable (Int, Int) -> Void)?
+    /// Threads for this model's training (nil: the caller's, ``Parallelism/threads``); passed to
+    /// the ``Trainer`` rather than read from a global, so concurrent models keep their own count.
+    public var threads: Int?
 
     /// Side features of the encoded entities (users for U-AutoRec, items for I-AutoRec), appended
     /// to every input vector; nil for none. Set before `fit`; saved with the model.
@@ -160,7 +162,7 @@ public struct AutoRecModel: RatingModel, Sendable {
             state = TrainingState(
                 params: params, gradients: params.zeros(), rng: rng,
                 order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },
-                lbfgs: LBFGSOptimizer(history: config.optimizer.history), stepper: Self.makeStepper(config))
+                lbfgs: LBFGSOptimizer(history: config.optimizer.history), stepper: Trainer.makeStepper(config))
         }
         let validator = try validation.map { v in
             try Validator(v, train: train, policy: validationColdStart, orientation: config.orientation,
@@ -169,99 +171,19 @@ public struct AutoRecModel: RatingModel, Sendable {
         validationCounts = validator?.counts
         // With nothing to score (every validation rating cold and excluded) there is no early stopping.
         let scoring = validator.flatMap { $0.scoredCount > 0 ? $0 : nil }
-        let net = AutoRecNetwork(configuration: config)
-        let ws = AutoRecWorkspace()
-        let full = SparseBatch(all: data)
         let stop = stopToken
-        let divergenceLimit = TrainingError.divergenceLimit(train.scale)
         stoppedEarly = false
-        stopReason = .epochLimit
         refitInterrupted = false
         trainedOnValidation = false
         refitHistory = []
-
-        while state.epoch < config.epochs {
-            let epoch = state.epoch
-            let start = DispatchTime.now().uptimeNanoseconds
-            let lr = config.optimizer.learningRate(epoch: epoch, of: config.epochs)
-            var loss = 0.0, squared = 0.0
-            switch config.optimizer.kind {
-            case .lbfgs:
-                // The evaluations draw from a local copy of the generator (state is borrowed meanwhile).
-                var rng = state.rng
-                func evaluate(_ x: [Matrix], _ g: inout [Matrix]) -> Double {
-                    let r = net.lossAndGradient(AutoRecParameters(tensors: x), batch: full, data: data,
-                                                penaltyShare: 1, grads: &g, workspace: ws, rng: &rng,
-                                                training: true)
-                    squared = r.squaredError
-                    return r.objective
-                }
-                if state.lbfgsLoss == nil { state.lbfgsLoss = evaluate(state.params.tensors, &state.gradients) }
-                let r = state.lbfgs.iterate(&state.params.tensors, loss: state.lbfgsLoss ?? 0,
-                                            gradients: &state.gradients, evaluate: evaluate)
-                state.rng = rng
-                loss = r.loss
-                state.lbfgsLoss = r.loss
-            case .rprop:
-                let r = net.lossAndGradient(state.params, batch: full, data: data, penaltyShare: 1,
-                                            grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
-                state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
-                (loss, squared) = r
-            case .adam, .sgd:
-                partialShuffle(&state.order, first: state.order.count, using: &state.rng)
-                let count = state.order.count
-                let batches = (count + config.batchSize - 1) / config.batchSize
-                for b in 0..<batches {
-                    let rows = state.order[(b * config.batchSize)..<min(count, (b + 1) * config.batchSize)]
-                    let batch = SparseBatch(rows, of: data)
-                    let r = net.lossAndGradient(state.params, batch: batch, data: data,
-                                                penaltyShare: Float(rows.count) / Float(count),
-                                                grads: &state.gradients, workspace: ws, rng: &state.rng,
-                                                training: true)
-                    state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
-                    Self.refeed(net, &state, batch: batch, data: data, share: Float(rows.count) / Float(count),
-                                learningRate: lr, workspace: ws)
-                    loss += r.objective
-                    squared += r.squaredError
-                    onBatch?(b + 1, batches)
-                    if stop.isStopRequested { break }
-                }
-            }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            guard loss.isFinite && state.params.isFinite else {
-                throw TrainingError.nonFinite(model: modelName, epoch: epoch + 1)
-            }
-            let trainRMSE = (squared / Double(max(1, data.matrix.nonzeros))).squareRoot()
-            guard trainRMSE <= divergenceLimit else {
-                throw TrainingError.diverged(model: modelName, epoch: epoch + 1, rmse: trainRMSE,
-                                             limit: divergenceLimit)
-            }
-            var record = EpochRecord(epoch: epoch + 1, loss: loss, trainRMSE: trainRMSE,
-                                     validationRMSE: nil, learningRate: lr, seconds: seconds)
-            if let validator = scoring {
-                // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
-                // dropout its codes are exactly the codes of the current weights.
-                let fresh = config.optimizer.kind == .lbfgs && config.codeDropout == 0 && config.inputDropout == 0
-                let h = fresh ? ws.code : Self.allCodes(config, state.params, data)
-                let rmse = validator.rmse(config, state.params, codes: h, scale: train.scale)
-                record.validationRMSE = rmse
-                if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, state.params) }
-            }
-            state.history.append(record)
-            state.epoch += 1
-            onEpoch?(record)
-            if let path = checkpointPath, checkpointEvery > 0, state.epoch % checkpointEvery == 0 {
-                try state.write(to: path, configuration: config)
-            }
-            if stop.isStopRequested {
-                (stoppedEarly, stopReason) = (true, .interrupted)
-                break
-            }
-            if let b = state.best, config.patience > 0, state.epoch - b.epoch >= config.patience {
-                (stoppedEarly, stopReason) = (true, .patience)
-                break
-            }
-        }
+        var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
+        trainer.onEpoch = onEpoch
+        trainer.onBatch = onBatch
+        trainer.checkpointPath = checkpointPath
+        trainer.checkpointEvery = checkpointEvery
+        trainer.threads = threads
+        stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
+        stoppedEarly = stopReason != .epochLimit
         history = state.history
         if let b = state.best {
             parameters = b.params
@@ -290,35 +212,6 @@ public struct AutoRecModel: RatingModel, Sendable {
                 codes = again.codes
                 trainedOnValidation = true
             }
-        }
-    }
-
-    /// The dense re-feeding steps after a mini-batch step (none unless `refeedSteps` > 0): the
-    /// batch's full output becomes input and target of one more step, `refeedSteps` times.
-    static func refeed(
-        _ net: AutoRecNetwork, _ state: inout TrainingState, batch: SparseBatch, data: AutoRecData, share: Float,
-        learningRate: Float, workspace ws: AutoRecWorkspace
-    ) {
-        let steps = net.configuration.refeedSteps ?? 0
-        guard steps > 0 else { return }
-        var y = net.denseOutputs(state.params, batch: batch, data: data, workspace: ws)
-        let context = AutoRecData(unfilledRows: y.rows, inputs: y.cols)
-        for step in 0..<steps {
-            let dense = SparseBatch(dense: y, side: batch.side)
-            _ = net.lossAndGradient(state.params, batch: dense, data: context, penaltyShare: share,
-                                    grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
-            state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: learningRate)
-            if step + 1 < steps { y = net.denseOutputs(state.params, batch: dense, data: context, workspace: ws) }
-        }
-    }
-
-    static func makeStepper(_ config: AutoRecConfiguration) -> any Optimizer {
-        switch config.optimizer.kind {
-        case .adam: AdamOptimizer(beta1: config.optimizer.beta1, beta2: config.optimizer.beta2,
-                                  epsilon: config.optimizer.epsilon)
-        case .sgd: MomentumOptimizer(momentum: config.optimizer.momentum)
-        case .rprop, .lbfgs: RPropOptimizer(initialStep: config.optimizer.initialStep,
-                                            maximumStep: config.optimizer.maximumStep)
         }
     }
 

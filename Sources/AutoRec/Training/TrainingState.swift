@@ -78,7 +78,7 @@ struct TrainingState {
         func tensors(_ prefix: String) throws -> [Matrix] {
             try shapes.enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
         }
-        var stepper = AutoRecModel.makeStepper(configuration)
+        var stepper = Trainer.makeStepper(configuration)
         var optimizerState = [String: Matrix]()
         for (name, tensor) in file.tensors where name.hasPrefix("optimizer.") {
             let shape = tensor.shape.count == 2 ? tensor.shape : [1, tensor.shape.first ?? 1]

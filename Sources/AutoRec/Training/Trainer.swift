@@ -1,0 +1,158 @@
+import Dispatch
+import RecData
+import RecMath
+
+/// The training loop, apart from any model: epochs of full-batch (L-BFGS, RProp) or mini-batch
+/// (Adam, SGD, with the learning-rate schedule and dense re-feeding) steps, the finiteness and
+/// divergence checks, validation and the best epoch, checkpoints, per-epoch and per-batch
+/// callbacks, early stopping and a cancellation token.
+///
+/// The model sets up the state (fresh weights or a checkpoint) and the validation scorer, runs the
+/// trainer, and keeps what it left (the refit is a second run on training plus validation).
+struct Trainer {
+    let configuration: AutoRecConfiguration
+    /// Named in errors.
+    let modelName: String
+    /// Ends the run after the current batch when a stop is requested.
+    let stopToken: StopToken
+    var onEpoch: (@Sendable (EpochRecord) -> Void)?
+    var onBatch: (@Sendable (Int, Int) -> Void)?
+    var checkpointPath: String?
+    var checkpointEvery = 0
+    /// Threads for every parallel loop of the run (nil: the caller's count).
+    var threads: Int?
+
+    /// Runs epochs from `state.epoch` until the configuration's limit, patience or a stop request.
+    ///
+    /// - Parameters:
+    ///   - state: weights, optimizer state, generator, history and best epoch; updated in place.
+    ///   - validator: scores the validation ratings after every epoch (nil: no early stopping).
+    ///   - scale: the training ratings' scale (clipping, divergence limit).
+    /// - Returns: why the loop ended.
+    /// - Throws: ``TrainingError`` (non-finite or diverging training), checkpoint write errors.
+    func run(
+        _ state: inout TrainingState, data: AutoRecData, validator: AutoRecModel.Validator?, scale: RatingScale
+    ) throws -> AutoRecModel.StopReason {
+        guard let threads else { return try epochs(&state, data: data, scoring: validator, scale: scale) }
+        return try Parallelism.withThreads(threads) {
+            try epochs(&state, data: data, scoring: validator, scale: scale)
+        }
+    }
+
+    private func epochs(
+        _ state: inout TrainingState, data: AutoRecData, scoring: AutoRecModel.Validator?, scale: RatingScale
+    ) throws -> AutoRecModel.StopReason {
+        let config = configuration
+        let net = AutoRecNetwork(configuration: config)
+        let ws = AutoRecWorkspace()
+        let full = SparseBatch(all: data)
+        let stop = stopToken
+        let divergenceLimit = TrainingError.divergenceLimit(scale)
+        while state.epoch < config.epochs {
+            let epoch = state.epoch
+            let start = DispatchTime.now().uptimeNanoseconds
+            let lr = config.optimizer.learningRate(epoch: epoch, of: config.epochs)
+            var loss = 0.0, squared = 0.0
+            switch config.optimizer.kind {
+            case .lbfgs:
+                // The evaluations draw from a local copy of the generator (state is borrowed meanwhile).
+                var rng = state.rng
+                func evaluate(_ x: [Matrix], _ g: inout [Matrix]) -> Double {
+                    let r = net.lossAndGradient(AutoRecParameters(tensors: x), batch: full, data: data,
+                                                penaltyShare: 1, grads: &g, workspace: ws, rng: &rng,
+                                                training: true)
+                    squared = r.squaredError
+                    return r.objective
+                }
+                if state.lbfgsLoss == nil { state.lbfgsLoss = evaluate(state.params.tensors, &state.gradients) }
+                let r = state.lbfgs.iterate(&state.params.tensors, loss: state.lbfgsLoss ?? 0,
+                                            gradients: &state.gradients, evaluate: evaluate)
+                state.rng = rng
+                loss = r.loss
+                state.lbfgsLoss = r.loss
+            case .rprop:
+                let r = net.lossAndGradient(state.params, batch: full, data: data, penaltyShare: 1,
+                                            grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
+                state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
+                (loss, squared) = r
+            case .adam, .sgd:
+                partialShuffle(&state.order, first: state.order.count, using: &state.rng)
+                let count = state.order.count
+                let batches = (count + config.batchSize - 1) / config.batchSize
+                for b in 0..<batches {
+                    let rows = state.order[(b * config.batchSize)..<min(count, (b + 1) * config.batchSize)]
+                    let batch = SparseBatch(rows, of: data)
+                    let r = net.lossAndGradient(state.params, batch: batch, data: data,
+                                                penaltyShare: Float(rows.count) / Float(count),
+                                                grads: &state.gradients, workspace: ws, rng: &state.rng,
+                                                training: true)
+                    state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
+                    Self.refeed(net, &state, batch: batch, data: data, share: Float(rows.count) / Float(count),
+                                learningRate: lr, workspace: ws)
+                    loss += r.objective
+                    squared += r.squaredError
+                    onBatch?(b + 1, batches)
+                    if stop.isStopRequested { break }
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard loss.isFinite && state.params.isFinite else {
+                throw TrainingError.nonFinite(model: modelName, epoch: epoch + 1)
+            }
+            let trainRMSE = (squared / Double(max(1, data.matrix.nonzeros))).squareRoot()
+            guard trainRMSE <= divergenceLimit else {
+                throw TrainingError.diverged(model: modelName, epoch: epoch + 1, rmse: trainRMSE,
+                                             limit: divergenceLimit)
+            }
+            var record = EpochRecord(epoch: epoch + 1, loss: loss, trainRMSE: trainRMSE,
+                                     validationRMSE: nil, learningRate: lr, seconds: seconds)
+            if let validator = scoring {
+                // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
+                // dropout its codes are exactly the codes of the current weights.
+                let fresh = config.optimizer.kind == .lbfgs && config.codeDropout == 0 && config.inputDropout == 0
+                let h = fresh ? ws.code : AutoRecModel.allCodes(config, state.params, data)
+                let rmse = validator.rmse(config, state.params, codes: h, scale: scale)
+                record.validationRMSE = rmse
+                if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, state.params) }
+            }
+            state.history.append(record)
+            state.epoch += 1
+            onEpoch?(record)
+            if let path = checkpointPath, checkpointEvery > 0, state.epoch % checkpointEvery == 0 {
+                try state.write(to: path, configuration: config)
+            }
+            if stop.isStopRequested { return .interrupted }
+            if let b = state.best, config.patience > 0, state.epoch - b.epoch >= config.patience { return .patience }
+        }
+        return .epochLimit
+    }
+
+    /// The dense re-feeding steps after a mini-batch step (none unless `refeedSteps` > 0): the
+    /// batch's full output becomes input and target of one more step, `refeedSteps` times.
+    static func refeed(
+        _ net: AutoRecNetwork, _ state: inout TrainingState, batch: SparseBatch, data: AutoRecData, share: Float,
+        learningRate: Float, workspace ws: AutoRecWorkspace
+    ) {
+        let steps = net.configuration.refeedSteps ?? 0
+        guard steps > 0 else { return }
+        var y = net.denseOutputs(state.params, batch: batch, data: data, workspace: ws)
+        let context = AutoRecData(unfilledRows: y.rows, inputs: y.cols)
+        for step in 0..<steps {
+            let dense = SparseBatch(dense: y, side: batch.side)
+            _ = net.lossAndGradient(state.params, batch: dense, data: context, penaltyShare: share,
+                                    grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
+            state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: learningRate)
+            if step + 1 < steps { y = net.denseOutputs(state.params, batch: dense, data: context, workspace: ws) }
+        }
+    }
+
+    static func makeStepper(_ config: AutoRecConfiguration) -> any Optimizer {
+        switch config.optimizer.kind {
+        case .adam: AdamOptimizer(beta1: config.optimizer.beta1, beta2: config.optimizer.beta2,
+                                  epsilon: config.optimizer.epsilon)
+        case .sgd: MomentumOptimizer(momentum: config.optimizer.momentum)
+        case .rprop, .lbfgs: RPropOptimizer(initialStep: config.optimizer.initialStep,
+                                            maximumStep: config.optimizer.maximumStep)
+        }
+    }
+}
