@@ -8,8 +8,8 @@ import RecMath
 /// Z[j] = Σ_{observed u} (r_ju − fill(j,u)) V[u] + rowOffset[j] Σ_u V[u] + Σ_u inputOffset[u] V[u] + μ
 /// H[j] = g(Z[j])
 /// ```
-/// (fill(j,u) = rowOffset[j] + inputOffset[u], see ``AutoRecData``), plus `Σ_f s_jf U[f]` for
-/// side features `s_j` with their own weights `U` when given.
+/// (fill(j,u) = rowOffset[j] + inputOffset[u], see ``AutoRecData``), plus `Σ_f s_jf V_s[f]` for
+/// side features `s_j` with their own weights `V_s` when given.
 struct SparseInputLayer {
     /// g.
     let activation: Activation

@@ -7,7 +7,7 @@ import RecMath
 /// - `V` (d × k₀, row u = input u's weights) and `μ` (1 × k₀): the sparse input layer;
 /// - `W_l` (k_{l−1} × k_l) and `b_l` (1 × k_l) for each further hidden layer l = 1 … L−1;
 /// - `W` (d × k_{L−1}, row u = output u's weights) and `b` (1 × d): the output layer;
-/// - with side information of F features, `U` (F × k₀) last: the side features' input weights.
+/// - with side information of F features, `V_s` (F × k₀) last: the side features' input weights.
 ///
 /// The one-hidden-layer AutoRec is `[V, μ, W, b]`. Keeping one row per input in both the input
 /// and output weights makes every per-rating operation touch one contiguous row.
@@ -63,13 +63,13 @@ public struct AutoRecParameters: Sendable, Equatable {
     /// Number of hidden layers.
     public var hiddenLayerCount: Int { tensors.count / 2 - 1 }
 
-    /// Whether the last tensor is the side features' weight `U` (the list then has odd length).
+    /// Whether the last tensor is the side features' weight `V_s` (the list then has odd length).
     public var hasSideWeight: Bool { tensors.count % 2 == 1 }
 
     /// Index of the output layer's weight `W` (its bias follows).
     public var outputIndex: Int { tensors.count - (hasSideWeight ? 3 : 2) }
 
-    /// `U` (features × k₀), or nil without side information.
+    /// `V_s` (features × k₀), or nil without side information.
     public var sideWeight: Matrix? { hasSideWeight ? tensors[tensors.count - 1] : nil }
 
     /// V (inputs × k₀).
@@ -293,7 +293,7 @@ struct AutoRecNetwork {
                 weightGradient: &dv, biasGradient: &dmu)
         }
         if let side = batch.side, p.hasSideWeight {
-            // ∂U[f] = Σ_j s_jf ∂Z[j].
+            // ∂V_s[f] = Σ_j s_jf ∂Z[j].
             side.transpose.multiply(values: side.matrix.values, ws.gradients[0], into: &grads[grads.count - 1],
                                     accumulate: true)
         }
@@ -302,7 +302,7 @@ struct AutoRecNetwork {
         let tied = configuration.tiedWeights == true
         var penalty = 0.0
         if lambda > 0 {
-            // Every weight matrix: V, the hidden W's, the output W and (last, with side information) U;
+            // Every weight matrix: V, the hidden W's, the output W and (last, with side information) V_s;
             // tied, the shared V = W once.
             for t in stride(from: 0, to: grads.count, by: 2) where !(tied && t == out) {
                 grads[t].add(p.tensors[t], scaledBy: lambda)
