@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import AutoRecServer
 import RecData
 
 /// Where the ratings come from and how to read them.
@@ -7,7 +8,12 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A MovieLens folder, a rating file, or a downloaded data set's name (ml-100k, ml-1m, ...).",
         valueName: "path|name"))
-    var data: String
+    var data: String?
+
+    @Option(help: ArgumentHelp(
+        "An 'autorec serve --store' SQLite file: train on its ratings (with --data: added to the data's, "
+            + "the stored rating winning).", valueName: "file"))
+    var fromStore: String?
 
     @Option(help: ArgumentHelp("Rating file format: ml-100k, ml-1m, ml-latest or delimited (default: detected).",
                                valueName: "format"))
@@ -26,6 +32,15 @@ struct DataOptions: ParsableArguments {
     @Option(help: "What to do with a repeated (user, item) pair: error, keep-last or average.")
     var duplicates: DuplicatePolicy = .error
 
+    func validate() throws {
+        if data == nil && fromStore == nil { throw ValidationError("give --data (or --from-store FILE)") }
+    }
+
+    /// What the ratings are read from, for messages.
+    var sourceDescription: String {
+        [data, fromStore.map { "store \($0)" }].compactMap { $0 }.joined(separator: " + ")
+    }
+
     /// The explicit layout, when --separator or --columns was given.
     func layout() throws -> RatingFileLayout? {
         guard separator != nil || columns != nil else { return nil }
@@ -38,16 +53,31 @@ struct DataOptions: ParsableArguments {
         try Dataset.detect(at: try resolvedPath(), format: format, layout: try layout())
     }
 
-    /// Reads the whole data set.
+    /// Reads the whole data set, plus the store's ratings with --from-store.
     func load(sideInformation: Bool = false) throws -> Dataset.Loaded {
-        let set = try dataset()
-        log("reading \(set.description) from \(set.path)")
-        return try set.load(options: ReadOptions(duplicates: duplicates), sideInformation: sideInformation)
+        var loaded: Dataset.Loaded?
+        if data != nil {
+            let set = try dataset()
+            log("reading \(set.description) from \(set.path)")
+            loaded = try set.load(options: ReadOptions(duplicates: duplicates), sideInformation: sideInformation)
+        }
+        guard let store = fromStore else {
+            guard let loaded else { throw ValidationError("give --data (or --from-store FILE)") }
+            return loaded
+        }
+        let stored = try SQLiteRatingStore.openExisting(path: store).allRatingsNow()
+        log("reading \(stored.count) ratings from the store \(store)")
+        guard !stored.isEmpty || loaded != nil else { throw ValidationError("\(store): the store holds no ratings") }
+        // New ids are appended to the maps, so the data's catalogs stay aligned by index; a catalog
+        // that no longer covers every index is dropped rather than read past its end.
+        let merged = RatingTable.merging(stored, into: loaded?.ratings)
+        return Dataset.Loaded(ratings: merged, users: loaded?.users.flatMap { $0.count >= merged.userCount ? $0 : nil },
+                              items: loaded?.items.flatMap { $0.count >= merged.itemCount ? $0 : nil })
     }
 
     /// Downloads a catalogue data set named by `--data` when it is not installed yet (first use).
     func fetchIfNeeded() async throws {
-        guard !data.contains("/"), !FileManager.default.fileExists(atPath: data),
+        guard let data, !data.contains("/"), !FileManager.default.fileExists(atPath: data),
               let entry = DatasetCatalogue.entry(named: data)
         else { return }
         let directory = DataDirectory.resolve()
@@ -60,7 +90,10 @@ struct DataOptions: ParsableArguments {
     }
 
     func resolvedPath() throws -> String {
-        try resolveDataArgument(data)
+        guard let data else {
+            throw ValidationError("this needs --data: a store's ratings have no data folder or split files")
+        }
+        return try resolveDataArgument(data)
     }
 }
 
