@@ -88,7 +88,7 @@ enum ServerFixture {
     static func test(_ state: ServerState, _ body: @Sendable (any TestClientProtocol) async throws -> Void)
         async throws
     {
-        let app = Application(router: try buildRouter(state))
+        let app = Application(router: try buildRouter(state), logger: quietLogger)
         try await app.test(.router, body)
     }
 }

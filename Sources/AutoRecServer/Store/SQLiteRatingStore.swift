@@ -14,11 +14,11 @@ public struct SQLiteRatingStore: RatingStore {
     ///
     /// - Throws: GRDB's `DatabaseError` when the file cannot be opened or is not a store.
     public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        pool = try DatabasePool(path: path)
+        // GRDB opens the pool's one writer connection with `synchronous = NORMAL` (enough for a
+        // crash of the process, not for a power loss); every write goes through that connection,
+        // so raising it once here holds for the life of the store.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 

@@ -34,7 +34,7 @@ import Testing
         }
     }
 
-    @Test("the file runs in WAL mode with synchronous FULL on every connection")
+    @Test("the file runs in WAL mode with synchronous FULL on the writer connection")
     func durabilitySettings() async throws {
         let (store, dir) = try ServerFixture.newStore()
         #expect(try store.pragma("journal_mode") == "wal")
