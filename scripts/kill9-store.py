@@ -88,7 +88,7 @@ def main():
     subprocess.run([sys.executable, f"{HERE}/make-tiny-movielens.py", data, "--users", "60", "--items", "40",
                     "--per-user", "10"], check=True)
     subprocess.run([a.autorec, "train", "--data", data, "--hidden-units", "8", "--epochs", "5", "--patience", "0",
-                    "--save", model, "--quiet"], check=True)
+                    "--save", model, "--quiet"], check=True, stdout=subprocess.DEVNULL)
     items = [str(i) for i in range(1, 41)]
     acked = []
     lock = threading.Lock()

@@ -37,7 +37,8 @@ def start_server(autorec, work):
     subprocess.run([sys.executable, f"{ROOT}/scripts/make-tiny-movielens.py", data, "--users", "200",
                     "--items", "120", "--per-user", "25"], check=True)
     subprocess.run([autorec, "train", "--data", data, "--model", "u-autorec", "--hidden-units", "16",
-                    "--epochs", "30", "--patience", "0", "--save", model, "--quiet"], check=True)
+                    "--epochs", "30", "--patience", "0", "--save", model, "--quiet"], check=True,
+                   stdout=subprocess.DEVNULL)
     port = free_port()
     log = open(f"{work}/server.log", "w")
     server = subprocess.Popen([autorec, "serve", "--model", model, "--port", str(port)], stderr=log)
