@@ -115,7 +115,7 @@ def main():
             rows = {(u, i): r for u, i, r in db.execute("SELECT user, item, rating FROM ratings")}
         missing = [x for x in acked if rows.get((x[0], x[1])) != x[2]]
         print(f"round {round_}: {stats['sent']} requests answered ({stats['refused']} refused), "
-              f"{stats['failed']} cut off by the kill; {len(acked) - before} ratings acknowledged this round, "
+              f"{stats['failed']} failed attempts against the killed server; {len(acked) - before} ratings acknowledged this round, "
               f"{len(acked)} in all; store holds {len(rows)}; missing acknowledged: {len(missing)}")
         if missing:
             print("LOST:", missing[:10])
