@@ -72,7 +72,8 @@ public enum ServableModelLoader {
         "I-AutoRec": loadAutoRec, "U-AutoRec": loadAutoRec,
     ]
 
-    /// Loads the model folder at `path`.
+    /// Loads the model folder at `path`, behind a ``CachedModel`` (each known user's ranking is
+    /// computed once).
     ///
     /// - Throws: ``ModelFileError`` for a missing, corrupt or unknown model folder.
     public static func load(folder path: String) throws -> LoadedModel {
@@ -91,7 +92,7 @@ public enum ServableModelLoader {
         var hash = FNV1a()
         hash.add(json)
         if let weights = FileManager.default.contents(atPath: dir.weightsPath) { hash.add(weights) }
-        return LoadedModel(model: model, path: path, version: hash.hex)
+        return LoadedModel(model: CachedModel(model), path: path, version: hash.hex)
     }
 
     /// An AutoRec folder, with titles from the data it was trained on when that is still readable.
