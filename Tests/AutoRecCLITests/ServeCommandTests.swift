@@ -88,6 +88,7 @@ extension CLI {
             process.terminate()
             process.waitUntilExit()
             #expect(log().contains("GET /v1/users/1/recommendations 200 "))
+            #expect(log().contains(" ms (route /v1/users/{id}/recommendations)"))
         }
     }
 }
