@@ -12,6 +12,7 @@ Needs: chromium and chromium-driver (Debian), selenium (PyPI).
 import argparse
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -126,12 +127,14 @@ def main():
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px at phone width"
         phone = a.phone_screenshot or os.path.join(work, "phone.png")
         driver.save_screenshot(phone)
-        print(f"browser test passed; screenshots {a.screenshot}, {phone}")
+        print(f"browser test passed; screenshot {a.screenshot}" + (f", phone {phone}" if a.phone_screenshot else ""))
     finally:
         if driver:
             driver.quit()
         server.terminate()
         server.wait()
+        if not a.phone_screenshot:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
