@@ -12,8 +12,10 @@ public final class ModelHolder: Sendable {
     private let load: @Sendable (String) throws -> LoadedModel
 
     /// Holds `initial`; `load` reads a folder for ``reload(from:)`` (default: ``ServableModelLoader``).
-    public init(_ initial: LoadedModel,
-                load: @escaping @Sendable (String) throws -> LoadedModel = ServableModelLoader.load(folder:)) {
+    public init(
+        _ initial: LoadedModel,
+        load: @escaping @Sendable (String) throws -> LoadedModel = ServableModelLoader.load(folder:)
+    ) {
         state = Mutex(initial)
         self.load = load
     }

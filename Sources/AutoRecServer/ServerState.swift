@@ -13,8 +13,10 @@ public struct ServerState: Sendable {
     public let metrics: ServerMetrics
     let logger: Logger
 
-    public init(models: ModelHolder, store: (any RatingStore)?, configuration: ServerConfiguration,
-                metrics: ServerMetrics = ServerMetrics(), logger: Logger) {
+    public init(
+        models: ModelHolder, store: (any RatingStore)?, configuration: ServerConfiguration,
+        metrics: ServerMetrics = ServerMetrics(), logger: Logger
+    ) {
         self.models = models
         self.store = store
         self.configuration = configuration
@@ -34,7 +36,8 @@ public struct ServerState: Sendable {
             metrics.reload(succeeded: true)
             metrics.modelLoaded(kind: swapped.new.model.kind, version: swapped.new.version)
             let new = swapped.new
-            logger.info("reloaded \(new.path): \(new.model.kind) version \(new.version) (was \(swapped.old.version))")
+            logger.info(
+                "reloaded \(new.path): \(new.model.kind) version \(new.version) (was \(swapped.old.version))")
             return swapped
         } catch {
             metrics.reload(succeeded: false)
@@ -48,11 +51,14 @@ public struct ServerState: Sendable {
         guard let token = configuration.token else { return }
         let given = request.headers[.authorization] ?? ""
         let prefix = "Bearer "
-        guard given.hasPrefix(prefix), Self.constantTimeEqual(Array(given.utf8.dropFirst(prefix.utf8.count)),
-                                                              Array(token.utf8))
+        guard given.hasPrefix(prefix),
+            Self.constantTimeEqual(
+                Array(given.utf8.dropFirst(prefix.utf8.count)),
+                Array(token.utf8))
         else {
-            throw APIError(.unauthorized, code: "unauthorized", field: "Authorization",
-                           "this route needs 'Authorization: Bearer <token>' with the server's token")
+            throw APIError(
+                .unauthorized, code: "unauthorized", field: "Authorization",
+                "this route needs 'Authorization: Bearer <token>' with the server's token")
         }
     }
 
@@ -68,8 +74,9 @@ public struct ServerState: Sendable {
     /// The store, or 501 when the server runs without one.
     func requireStore() throws -> any RatingStore {
         guard let store else {
-            throw APIError(.notImplemented, code: "no-store",
-                           "this server keeps no ratings (help: start it with --store FILE)")
+            throw APIError(
+                .notImplemented, code: "no-store",
+                "this server keeps no ratings (help: start it with --store FILE)")
         }
         return store
     }
@@ -89,7 +96,8 @@ public struct ServerState: Sendable {
 ///   - store: where `POST /v1/users/{id}/ratings` writes (nil: that route answers 501).
 ///   - onServerRunning: called once the socket listens, with the port it got (port 0 asks for any).
 public func buildApplication(
-    recommender: ModelHolder, store: (any RatingStore)? = nil, configuration: ServerConfiguration, logger: Logger,
+    recommender: ModelHolder, store: (any RatingStore)? = nil, configuration: ServerConfiguration,
+    logger: Logger,
     onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let state = ServerState(models: recommender, store: store, configuration: configuration, logger: logger)
@@ -97,8 +105,9 @@ public func buildApplication(
     if configuration.reloadOnHangup { HangupReload.install(state) }
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                             serverName: "autorec"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "autorec"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger)
 }

@@ -4,17 +4,20 @@ import Foundation
 import RecTestSupport
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 @testable import autorec
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 extension CLI {
     @Suite struct ServeCommandTests {
-        @Test("bad serve options are refused before anything starts",
-              arguments: [(["--port", "70000"], "--port must be in 0...65535, got 70000"),
-                          (["--max-body", "10"], "--max-body must be at least 1024, got 10")])
+        @Test(
+            "bad serve options are refused before anything starts",
+            arguments: [
+                (["--port", "70000"], "--port must be in 0...65535, got 70000"),
+                (["--max-body", "10"], "--max-body must be at least 1024, got 10"),
+            ])
         func badOptions(extra: [String], text: String) async throws {
             let error = await #expect(throws: (any Error).self) {
                 try await autorec(["serve", "--model", "/nonexistent"] + extra)
@@ -30,15 +33,19 @@ extension CLI {
             let e1 = await #expect(throws: (any Error).self) {
                 try await autorec("serve", "--model", model, "--token-file", token)
             }
-            #expect(message(for: try #require(e1)) == "\(token): the token file must hold one token without spaces")
-            let e2 = await #expect(throws: (any Error).self) { try await autorec("serve", "--model", folder.file("none")) }
+            #expect(
+                message(for: try #require(e1))
+                    == "\(token): the token file must hold one token without spaces")
+            let e2 = await #expect(throws: (any Error).self) {
+                try await autorec("serve", "--model", folder.file("none"))
+            }
             #expect(message(for: try #require(e2)).contains(folder.file("none")))
         }
 
         /// GETs `url` and returns (status, body), or nil when nothing answers.
         static func get(_ url: String) async -> (Int, [String: Any])? {
             guard let u = URL(string: url), let (data, response) = try? await URLSession.shared.data(from: u),
-                  let http = response as? HTTPURLResponse
+                let http = response as? HTTPURLResponse
             else { return nil }
             return (http.statusCode, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
         }
@@ -48,8 +55,9 @@ extension CLI {
             let folder = try TemporaryFolder()
             let model = try await Fixture.trainedModel(in: folder)
             let uModel = folder.file("u-model")
-            try await autorec("train", "--data", Fixture.movieLens100K(in: folder), "--model", "u-autorec",
-                              "--hidden-units", "4", "--epochs", "3", "--patience", "0", "--save", uModel, "--quiet")
+            try await autorec(
+                "train", "--data", Fixture.movieLens100K(in: folder), "--model", "u-autorec",
+                "--hidden-units", "4", "--epochs", "3", "--patience", "0", "--save", uModel, "--quiet")
             let err = folder.file("stderr")
             _ = FileManager.default.createFile(atPath: err, contents: nil)
             let process = Process()
@@ -59,7 +67,9 @@ extension CLI {
             process.standardOutput = FileHandle.nullDevice
             try process.run()
             defer { if process.isRunning { process.terminate() } }
-            func log() -> String { String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self) }
+            func log() -> String {
+                String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self)
+            }
             var base: String?
             for _ in 0..<600 where base == nil {
                 if let line = log().split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {

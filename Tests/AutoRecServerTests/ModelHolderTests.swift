@@ -12,7 +12,8 @@ import Testing
         #expect(throws: (any Error).self) { try holder.reload(from: "/nonexistent/model") }
         #expect(holder.current.version == before && holder.current.path == ServerFixture.itemModel)
         let (old, new) = try holder.reload(from: ServerFixture.userModel)
-        #expect(old.version == before && new.model.kind == "U-AutoRec" && holder.current.version == new.version)
+        #expect(
+            old.version == before && new.model.kind == "U-AutoRec" && holder.current.version == new.version)
     }
 
     @Test("the version tag changes with the weights and not with a reload of the same files")
@@ -27,7 +28,8 @@ import Testing
     func unknownKind() throws {
         let dir = ServerFixture.folder.file("odd-model")
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try Data(#"{"formatVersion": 1, "model": "SVD++"}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/model.json"))
+        try Data(#"{"formatVersion": 1, "model": "SVD++"}"#.utf8).write(
+            to: URL(fileURLWithPath: "\(dir)/model.json"))
         #expect {
             try ServableModelLoader.load(folder: dir)
         } throws: { error in

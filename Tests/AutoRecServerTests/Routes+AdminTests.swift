@@ -41,7 +41,9 @@ import Testing
                 #expect(body["model"] as? String == "U-AutoRec")
                 #expect(body["previous_version"] as? String == before)
             }
-            try await client.get("/ready") { r throws in #expect(try json(r.body)["model"] as? String == "U-AutoRec") }
+            try await client.get("/ready") { r throws in
+                #expect(try json(r.body)["model"] as? String == "U-AutoRec")
+            }
             try await client.get("/metrics") {
                 #expect(String(buffer: $0.body).contains(#"autorec_model_reloads_total{result="ok"} 1"#))
             }
@@ -54,7 +56,8 @@ import Testing
         let path = try Self.copy(ServerFixture.itemModel, into: dir)
         let state = try ServerFixture.state(path)
         let before = state.models.current.version
-        try Data("{ not a model".utf8).write(to: URL(fileURLWithPath: "\(path)/\(ModelDirectory.modelFileName)"))
+        try Data("{ not a model".utf8).write(
+            to: URL(fileURLWithPath: "\(path)/\(ModelDirectory.modelFileName)"))
         try await ServerFixture.test(state) { client in
             try await client.post("/admin/reload", "") { r throws in
                 #expect(r.status == .unprocessableContent)
@@ -70,7 +73,10 @@ import Testing
         let dir = try TemporaryFolder()
         let path = try Self.copy(ServerFixture.itemModel, into: dir)
         let state = try ServerFixture.state(path)
-        let versions = Set([state.models.current.version, try ServableModelLoader.load(folder: ServerFixture.userModel).version])
+        let versions = Set([
+            state.models.current.version,
+            try ServableModelLoader.load(folder: ServerFixture.userModel).version,
+        ])
         try Self.overwrite(path, with: ServerFixture.userModel)
         try await ServerFixture.test(state) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -84,7 +90,10 @@ import Testing
                         }
                     }
                     if k % 10 == 0 {
-                        group.addTask { try await client.post("/admin/reload", "") { r throws in #expect(r.status == .ok) } }
+                        group.addTask {
+                            try await client.post("/admin/reload", "") { r throws in #expect(r.status == .ok)
+                            }
+                        }
                     }
                 }
                 try await group.waitForAll()

@@ -10,7 +10,9 @@ import Testing
     func healthAndReady() async throws {
         let state = try ServerFixture.state(ServerFixture.userModel)
         try await ServerFixture.test(state) { client in
-            try await client.get("/health") { r throws in #expect(try json(r.body)["status"] as? String == "ok") }
+            try await client.get("/health") { r throws in
+                #expect(try json(r.body)["status"] as? String == "ok")
+            }
             try await client.get("/ready") { r throws in
                 let body = try json(r.body)
                 #expect(body["model"] as? String == "U-AutoRec")
@@ -27,14 +29,25 @@ import Testing
         try await ServerFixture.test(state) { client in
             try await client.get("/v1/users/1/recommendations") { r throws in #expect(r.status == .ok) }
             try await client.get("/v1/users/2/recommendations") { r throws in #expect(r.status == .ok) }
-            try await client.get("/v1/users/2/recommendations?count=0") { r throws in #expect(r.status == .badRequest) }
+            try await client.get("/v1/users/2/recommendations?count=0") { r throws in
+                #expect(r.status == .badRequest)
+            }
             try await client.get("/metrics") { r throws in
                 let text = String(buffer: r.body)
                 #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
-                #expect(text.contains(#"autorec_http_requests_total{route="/v1/users/{id}/recommendations",method="GET",status="200"} 2"#))
-                #expect(text.contains(#"autorec_http_requests_total{route="/v1/users/{id}/recommendations",method="GET",status="400"} 1"#))
+                #expect(
+                    text.contains(
+                        #"autorec_http_requests_total{route="/v1/users/{id}/recommendations",method="GET",status="200"} 2"#
+                    ))
+                #expect(
+                    text.contains(
+                        #"autorec_http_requests_total{route="/v1/users/{id}/recommendations",method="GET",status="400"} 1"#
+                    ))
                 #expect(text.contains("autorec_http_request_duration_seconds_bucket{"))
-                #expect(text.contains(#"autorec_model_info{kind="I-AutoRec",version="\#(state.models.current.version)"} 1"#))
+                #expect(
+                    text.contains(
+                        #"autorec_model_info{kind="I-AutoRec",version="\#(state.models.current.version)"} 1"#)
+                )
             }
         }
     }

@@ -17,14 +17,19 @@ import Testing
             }
             try await client.get("/v1/items?query=FILM&limit=3") { r throws in
                 let items = try #require(try json(r.body)["items"] as? [[String: Any]])
-                #expect(items.count == 3 && items.allSatisfy { ($0["title"] as? String)?.hasPrefix("Film ") == true })
+                #expect(
+                    items.count == 3
+                        && items.allSatisfy { ($0["title"] as? String)?.hasPrefix("Film ") == true })
             }
         }
     }
 
-    @Test("search without a query, or with a bad limit, is a 400 naming it",
-          arguments: [("", "query", "missing-field"), ("?query=%20", "query", "missing-field"),
-                      ("?query=film&limit=0", "limit", "out-of-range")])
+    @Test(
+        "search without a query, or with a bad limit, is a 400 naming it",
+        arguments: [
+            ("", "query", "missing-field"), ("?query=%20", "query", "missing-field"),
+            ("?query=film&limit=0", "limit", "out-of-range"),
+        ])
     func badSearch(query: String, field: String, code: String) async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in
             try await client.get("/v1/items\(query)") { r throws in
@@ -34,8 +39,9 @@ import Testing
         }
     }
 
-    @Test("similar items name the representation and measure and leave the item out",
-          arguments: [(ServerFixture.itemModel, "code"), (ServerFixture.userModel, "decoder-row")])
+    @Test(
+        "similar items name the representation and measure and leave the item out",
+        arguments: [(ServerFixture.itemModel, "code"), (ServerFixture.userModel, "decoder-row")])
     func similar(model: String, representation: String) async throws {
         try await ServerFixture.test(try ServerFixture.state(model)) { client in
             try await client.get("/v1/items/3/similar?count=4") { r throws in

@@ -8,7 +8,8 @@ import Testing
 @Suite struct PredictionRoutesTests {
     @Test("each prediction says which path made it, with a stable code")
     func sources() async throws {
-        let body = #"{"pairs": [{"user": "1", "item": "2"}, {"user": "new", "item": "2"}, {"user": "1", "item": "new"}, {"user": "new", "item": "new"}]}"#
+        let body =
+            #"{"pairs": [{"user": "1", "item": "2"}, {"user": "new", "item": "2"}, {"user": "1", "item": "new"}, {"user": "new", "item": "new"}]}"#
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in
             try await client.post("/v1/predictions", body) { r throws in
                 #expect(r.status == .ok)
@@ -23,8 +24,9 @@ import Testing
         }
     }
 
-    @Test("malformed, unknown-field, wrong-type, empty and too-large bodies are refused",
-          arguments: [
+    @Test(
+        "malformed, unknown-field, wrong-type, empty and too-large bodies are refused",
+        arguments: [
             ("{not json", nil as String?, "bad-json"), ("[]", nil, "wrong-type"),
             (#"{"pairs": [{"user": "1", "item": "2", "x": 1}]}"#, "pairs[0].x", "unknown-field"),
             (#"{"pairs": [], "extra": true}"#, "extra", "unknown-field"),
@@ -32,7 +34,7 @@ import Testing
             (#"{"pairs": "1,2"}"#, "pairs", "wrong-type"),
             (#"{"pairs": [{"user": null, "item": "2"}]}"#, "pairs[0].user", "wrong-type"),
             (#"{}"#, "pairs", "missing-field"),
-          ])
+        ])
     func badBodies(body: String, field: String?, code: String) async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in
             try await client.post("/v1/predictions", body) { r throws in
@@ -49,7 +51,8 @@ import Testing
             c.maxBatch = 3
             c.maxBodyBytes = 200
         }
-        let four = "[" + Array(repeating: #"{"user": "1", "item": "2"}"#, count: 4).joined(separator: ",") + "]"
+        let four =
+            "[" + Array(repeating: #"{"user": "1", "item": "2"}"#, count: 4).joined(separator: ",") + "]"
         let big = #"{"pairs": [{"user": "\#(String(repeating: "u", count: 300))", "item": "2"}]}"#
         try await ServerFixture.test(state) { client in
             try await client.post("/v1/predictions", #"{"pairs": \#(four)}"#) { r throws in

@@ -30,7 +30,8 @@ import Testing
     @Test("candidates restrict the ranking; an unknown candidate is a 400 naming candidates")
     func candidates() async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in
-            try await client.get("/v1/users/1/recommendations?candidates=2,4,6&exclude_rated=false") { r throws in
+            try await client.get("/v1/users/1/recommendations?candidates=2,4,6&exclude_rated=false") {
+                r throws in
                 #expect(Set(try itemIDs(r.body)) == ["2", "4", "6"])
             }
             try await client.get("/v1/users/1/recommendations?candidates=2,nope") { r throws in
@@ -40,10 +41,13 @@ import Testing
         }
     }
 
-    @Test("bad query parameters get a 400 naming the parameter",
-          arguments: [("count=0", "count", "out-of-range"), ("count=1001", "count", "out-of-range"),
-                      ("count=ten", "count", "wrong-type"), ("count=99999999999999999999", "count", "wrong-type"),
-                      ("exclude_rated=maybe", "exclude_rated", "wrong-type")])
+    @Test(
+        "bad query parameters get a 400 naming the parameter",
+        arguments: [
+            ("count=0", "count", "out-of-range"), ("count=1001", "count", "out-of-range"),
+            ("count=ten", "count", "wrong-type"), ("count=99999999999999999999", "count", "wrong-type"),
+            ("exclude_rated=maybe", "exclude_rated", "wrong-type"),
+        ])
     func badQuery(query: String, field: String, code: String) async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in
             try await client.get("/v1/users/1/recommendations?\(query)") { r throws in
@@ -73,7 +77,8 @@ import Testing
                 try itemIDs($0.body)
             }
             let top = try #require(before.first)
-            try await client.post("/v1/users/1/ratings", #"{"ratings": [{"item": "\#(top)", "rating": 2}]}"#) { r throws in
+            try await client.post("/v1/users/1/ratings", #"{"ratings": [{"item": "\#(top)", "rating": 2}]}"#)
+            { r throws in
                 #expect(r.status == .created)
             }
             try await client.get("/v1/users/1/recommendations?count=3") { r throws in
@@ -89,7 +94,10 @@ import Testing
         let (store, dir) = try ServerFixture.newStore()
         let state = try ServerFixture.state(ServerFixture.userModel, store: store)
         try await ServerFixture.test(state) { client in
-            try await client.post("/v1/users/visitor/ratings", #"{"ratings": [{"item": "3", "rating": 5}, {"item": "4", "rating": 1}]}"#) {
+            try await client.post(
+                "/v1/users/visitor/ratings",
+                #"{"ratings": [{"item": "3", "rating": 5}, {"item": "4", "rating": 1}]}"#
+            ) {
                 #expect($0.status == .created)
             }
             try await client.get("/v1/users/visitor/recommendations?count=4") { r throws in
@@ -100,9 +108,13 @@ import Testing
             // The same answer as folding the ratings in through POST /v1/recommendations.
             let direct = try await client.execute(
                 uri: "/v1/recommendations", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: #"{"ratings": [{"item": "3", "rating": 5}, {"item": "4", "rating": 1}], "count": 4}"#)
+                body: ByteBuffer(
+                    string:
+                        #"{"ratings": [{"item": "3", "rating": 5}, {"item": "4", "rating": 1}], "count": 4}"#)
             ) { try itemIDs($0.body) }
-            try await client.get("/v1/users/visitor/recommendations?count=4") { r throws in #expect(try itemIDs(r.body) == direct) }
+            try await client.get("/v1/users/visitor/recommendations?count=4") { r throws in
+                #expect(try itemIDs(r.body) == direct)
+            }
         }
         _ = dir
     }
@@ -110,8 +122,10 @@ import Testing
     @Test("POST /v1/recommendations folds a visitor's ratings in (U-AutoRec), leaving the rated items out")
     func foldIn() async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.userModel)) { client in
-            try await client.post("/v1/recommendations",
-                                  #"{"ratings": [{"item": "1", "rating": 5}, {"item": "zzz", "rating": 4}], "count": 5}"#) { r throws in
+            try await client.post(
+                "/v1/recommendations",
+                #"{"ratings": [{"item": "1", "rating": 5}, {"item": "zzz", "rating": 4}], "count": 5}"#
+            ) { r throws in
                 #expect(r.status == .ok)
                 let body = try json(r.body)
                 #expect(body["unknown_items"] as? [String] == ["zzz"])
@@ -124,25 +138,36 @@ import Testing
     @Test("I-AutoRec cannot fold in: 422 saying why")
     func foldInRefused() async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in
-            try await client.post("/v1/recommendations", #"{"ratings": [{"item": "1", "rating": 5}]}"#) { r throws in
+            try await client.post("/v1/recommendations", #"{"ratings": [{"item": "1", "rating": 5}]}"#) {
+                r throws in
                 #expect(r.status == .unprocessableContent)
                 #expect(try errorBody(r.body).code == "fold-in-not-supported")
             }
         }
     }
 
-    @Test("fold-in bodies that are wrong get a 4xx naming the field",
-          arguments: [
-            (#"{"ratings": [{"item": "1", "rating": 5}, {"item": "2", "rating": 9}]}"#, "ratings[1].rating", "out-of-range", 400),
+    @Test(
+        "fold-in bodies that are wrong get a 4xx naming the field",
+        arguments: [
+            (
+                #"{"ratings": [{"item": "1", "rating": 5}, {"item": "2", "rating": 9}]}"#,
+                "ratings[1].rating", "out-of-range", 400
+            ),
             (#"{"ratings": [{"item": "1", "rating": 5}], "count": 0}"#, "count", "out-of-range", 400),
             (#"{"ratings": []}"#, "ratings", "empty", 400),
             (#"{"ratings": [{"item": "x", "rating": 3}]}"#, "ratings", "no-known-items", 422),
-            (#"{"ratings": [{"item": "1", "rating": 3}], "candidates": ["nope"]}"#, "candidates", "unknown-item", 400),
+            (
+                #"{"ratings": [{"item": "1", "rating": 3}], "candidates": ["nope"]}"#, "candidates",
+                "unknown-item", 400
+            ),
             (#"{"ratings": [{"item": "1", "rating": "five"}]}"#, "ratings[0].rating", "wrong-type", 400),
-            (#"{"ratings": [{"item": "1", "rating": 3, "weight": 2}]}"#, "ratings[0].weight", "unknown-field", 400),
+            (
+                #"{"ratings": [{"item": "1", "rating": 3, "weight": 2}]}"#, "ratings[0].weight",
+                "unknown-field", 400
+            ),
             (#"{"ratings": [{"item": "1"}]}"#, "ratings[0].rating", "missing-field", 400),
             (#"{"ratings": [{"item": 1, "rating": 3}]}"#, "ratings[0].item", "wrong-type", 400),
-          ])
+        ])
     func badFoldIn(body: String, field: String, code: String, status: Int) async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.userModel)) { client in
             try await client.post("/v1/recommendations", body) { r throws in

@@ -29,7 +29,9 @@ enum ServerFixture {
             for j in 0..<perUser {
                 let i = (u + 2 * j) % items
                 let value = 3.0 + Double(u % 3 - 1) * 0.8 + Double(i % 5 - 2) * 0.5 + rng.nextGaussian() * 0.4
-                lines.append("\(u + 1)\t\(i + 1)\t\(min(5, max(1, Int(value.rounded()))))\t\(880_000_000 + 100 * u + j)")
+                lines.append(
+                    "\(u + 1)\t\(i + 1)\t\(min(5, max(1, Int(value.rounded()))))\t\(880_000_000 + 100 * u + j)"
+                )
             }
         }
         _ = try? folder.write(lines.joined(separator: "\n") + "\n", to: "ml/u.data")
@@ -42,8 +44,10 @@ enum ServerFixture {
     }()
 
     /// Trains and saves a model of the given orientation (a few L-BFGS epochs, milliseconds).
-    static func train(_ orientation: AutoRecConfiguration.Orientation, hidden: Int = 6, seed: UInt64 = 3,
-                      to name: String) throws -> String {
+    static func train(
+        _ orientation: AutoRecConfiguration.Orientation, hidden: Int = 6, seed: UInt64 = 3,
+        to name: String
+    ) throws -> String {
         let table = try Dataset.detect(at: data).load().ratings
         var c = AutoRecConfiguration()
         c.orientation = orientation
@@ -76,12 +80,15 @@ enum ServerFixture {
     }
 
     /// A state over `model` with an optional store and token.
-    static func state(_ model: String, store: (any RatingStore)? = nil, token: String? = nil,
-                      configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> ServerState {
+    static func state(
+        _ model: String, store: (any RatingStore)? = nil, token: String? = nil,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> ServerState {
         var configuration = ServerConfiguration(token: token)
         configure(&configuration)
-        return ServerState(models: try ModelHolder(folder: model), store: store, configuration: configuration,
-                           logger: quietLogger)
+        return ServerState(
+            models: try ModelHolder(folder: model), store: store, configuration: configuration,
+            logger: quietLogger)
     }
 
     /// Runs `body` against the router of `state`, without sockets.
@@ -113,8 +120,10 @@ func itemIDs(_ buffer: ByteBuffer) throws -> [String] {
 
 extension TestClientProtocol {
     /// POST with a JSON body given as text.
-    func post(_ uri: String, _ body: String, token: String? = nil,
-              _ check: @escaping @Sendable (TestResponse) async throws -> Void) async throws {
+    func post(
+        _ uri: String, _ body: String, token: String? = nil,
+        _ check: @escaping @Sendable (TestResponse) async throws -> Void
+    ) async throws {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) {

@@ -30,20 +30,25 @@ public final class CachedModel: ServableModel {
     /// How many users are cached now.
     public var cachedUsers: Int { lists.withLock { $0.count } }
 
-    public func recommend(user: String, count: Int, candidates: [String]?, includeRated: Bool, excluding: [String])
+    public func recommend(
+        user: String, count: Int, candidates: [String]?, includeRated: Bool, excluding: [String]
+    )
         throws(Recommender.RequestError) -> (items: [Recommender.Recommendation], source: Recommender.Source)
     {
         guard candidates == nil, !includeRated, count <= depth else {
-            return try base.recommend(user: user, count: count, candidates: candidates, includeRated: includeRated,
-                                      excluding: excluding)
+            return try base.recommend(
+                user: user, count: count, candidates: candidates, includeRated: includeRated,
+                excluding: excluding)
         }
         var list = lists.withLock { $0[user] }
         if list == nil {
-            let (top, source) = try base.recommend(user: user, count: depth, candidates: nil, includeRated: false,
-                                                   excluding: [])
+            let (top, source) = try base.recommend(
+                user: user, count: depth, candidates: nil, includeRated: false,
+                excluding: [])
             guard source == .model else {
-                return try base.recommend(user: user, count: count, candidates: nil, includeRated: false,
-                                          excluding: excluding)
+                return try base.recommend(
+                    user: user, count: count, candidates: nil, includeRated: false,
+                    excluding: excluding)
             }
             lists.withLock { if $0.count < capacity { $0[user] = top } }
             list = top
@@ -59,8 +64,9 @@ public final class CachedModel: ServableModel {
         // A list shorter than `depth` holds every item the user may get; otherwise it must still
         // have `count` items after the exclusions.
         guard kept.count >= count || full.count < depth else {
-            return try base.recommend(user: user, count: count, candidates: nil, includeRated: false,
-                                      excluding: excluding)
+            return try base.recommend(
+                user: user, count: count, candidates: nil, includeRated: false,
+                excluding: excluding)
         }
         return (Array(kept.prefix(count)), .model)
     }
@@ -71,17 +77,25 @@ public final class CachedModel: ServableModel {
     public var itemCount: Int { base.itemCount }
     public var foldInRefusal: Recommender.RequestError? { base.foldInRefusal }
     public func knowsItem(_ item: String) -> Bool { base.knowsItem(item) }
-    public func predict(user: String, item: String) -> Recommender.Prediction { base.predict(user: user, item: item) }
-    public func recommend(foldingIn ratings: [(item: String, rating: Float)], count: Int, candidates: [String]?)
+    public func predict(user: String, item: String) -> Recommender.Prediction {
+        base.predict(user: user, item: item)
+    }
+    public func recommend(
+        foldingIn ratings: [(item: String, rating: Float)], count: Int, candidates: [String]?
+    )
         throws(Recommender.RequestError) -> (items: [Recommender.Recommendation], unknownItems: [String])
     {
         try base.recommend(foldingIn: ratings, count: count, candidates: candidates)
     }
-    public func similarItems(to item: String, count: Int) throws(Recommender.RequestError) -> Recommender.SimilarItems {
+    public func similarItems(to item: String, count: Int) throws(Recommender.RequestError)
+        -> Recommender.SimilarItems
+    {
         try base.similarItems(to: item, count: count)
     }
     public func searchItems(matching query: String, limit: Int) -> [Recommender.Recommendation] {
         base.searchItems(matching: query, limit: limit)
     }
-    public func trainingRatings(ofUser user: String) -> [Recommender.RatedItem]? { base.trainingRatings(ofUser: user) }
+    public func trainingRatings(ofUser user: String) -> [Recommender.RatedItem]? {
+        base.trainingRatings(ofUser: user)
+    }
 }

@@ -31,7 +31,7 @@ extension Recommender {
     /// - Complexity: O(items × hidden units).
     public func similarItems(to item: String, count: Int) throws(RequestError) -> SimilarItems {
         guard let target = training.itemIDs.index(of: item), let vectors = itemVectors,
-              Int(target) < vectors.matrix.rows, vectors.matrix.cols > 0
+            Int(target) < vectors.matrix.rows, vectors.matrix.cols > 0
         else { throw .unknownItems([item]) }
         let m = vectors.matrix
         let n = min(m.rows, training.itemCount), k = m.cols
@@ -39,8 +39,9 @@ extension Recommender {
         m.storage.withUnsafeBufferPointer { a in
             dots.withUnsafeMutableBufferPointer { y in
                 // Row `target` of `a` is the query vector; gemvRows only reads it.
-                Kernels.gemvRows(0..<n, a: a.baseAddress!, cols: k, x: a.baseAddress! + Int(target) * k,
-                                 y: y.baseAddress!)
+                Kernels.gemvRows(
+                    0..<n, a: a.baseAddress!, cols: k, x: a.baseAddress! + Int(target) * k,
+                    y: y.baseAddress!)
             }
         }
         var norms = [Float](repeating: 0, count: n)

@@ -28,7 +28,8 @@ public protocol ServableModel: Sendable {
     func recommend(foldingIn ratings: [(item: String, rating: Float)], count: Int, candidates: [String]?)
         throws(Recommender.RequestError) -> (items: [Recommender.Recommendation], unknownItems: [String])
     /// Nearest items by the model's item representation.
-    func similarItems(to item: String, count: Int) throws(Recommender.RequestError) -> Recommender.SimilarItems
+    func similarItems(to item: String, count: Int) throws(Recommender.RequestError)
+        -> Recommender.SimilarItems
     /// Title search.
     func searchItems(matching query: String, limit: Int) -> [Recommender.Recommendation]
     /// A known user's training ratings (nil when unknown).
@@ -81,12 +82,14 @@ public enum ServableModelLoader {
         let json = try dir.loadModelJSON()
         struct Kind: Decodable { var model: String }
         guard let kind = try? JSONDecoder().decode(Kind.self, from: json).model else {
-            throw ModelFileError.invalidJSON(path: dir.modelPath, detail: "no 'model' field naming the model kind")
+            throw ModelFileError.invalidJSON(
+                path: dir.modelPath, detail: "no 'model' field naming the model kind")
         }
         guard let loader = loaders[kind] else {
             throw ModelFileError.invalidJSON(
                 path: dir.modelPath,
-                detail: "unknown model kind '\(kind)' (known: \(loaders.keys.sorted().joined(separator: ", ")))")
+                detail:
+                    "unknown model kind '\(kind)' (known: \(loaders.keys.sorted().joined(separator: ", ")))")
         }
         let model = try loader(path)
         var hash = FNV1a()
@@ -103,7 +106,8 @@ public enum ServableModelLoader {
             AutoRecModelDescription.self, supportedFormatVersion: AutoRecModel.formatVersion)
         var catalog: ItemCatalog?
         if let data = description?.dataPath, let set = try? Dataset.detect(at: data) {
-            catalog = (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
+            catalog =
+                (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
         }
         return try Recommender(model: model, training: training, items: catalog)
     }

@@ -48,7 +48,11 @@ extension APIError {
         func path(_ keys: [any CodingKey]) -> String? {
             var out = ""
             for key in keys {
-                if let i = key.intValue { out += "[\(i)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+                if let i = key.intValue {
+                    out += "[\(i)]"
+                } else {
+                    out += out.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
             }
             return out.isEmpty ? nil : out
         }
@@ -56,14 +60,16 @@ extension APIError {
         case let .typeMismatch(type, c):
             self = .badRequest(path(c.codingPath), code: "wrong-type", "expected \(Self.typeName(type))")
         case let .valueNotFound(type, c):
-            self = .badRequest(path(c.codingPath), code: "wrong-type", "expected \(Self.typeName(type)), found null")
+            self = .badRequest(
+                path(c.codingPath), code: "wrong-type", "expected \(Self.typeName(type)), found null")
         case let .keyNotFound(key, c):
             self = .badRequest(path(c.codingPath + [key]), code: "missing-field", "this field is required")
         case let .dataCorrupted(c):
             if c.codingPath.isEmpty {
                 self = .badRequest(nil, code: "bad-json", "the body is not valid JSON")
             } else if c.debugDescription == StrictKeys.unknownField {
-                self = .badRequest(path(c.codingPath), code: "unknown-field", "this field is not part of the request")
+                self = .badRequest(
+                    path(c.codingPath), code: "unknown-field", "this field is not part of the request")
             } else {
                 self = .badRequest(path(c.codingPath), code: "wrong-type", c.debugDescription)
             }
@@ -100,8 +106,10 @@ extension Decoder {
     func rejectUnknownKeys<Keys: CodingKey>(_ keys: Keys.Type) throws {
         let c = try container(keyedBy: StrictKeys.AnyKey.self)
         for key in c.allKeys where Keys(stringValue: key.stringValue) == nil {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key],
-                                                    debugDescription: StrictKeys.unknownField))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [key],
+                    debugDescription: StrictKeys.unknownField))
         }
     }
 }

@@ -11,8 +11,9 @@ extension Request {
             throw APIError.badRequest(name, code: "wrong-type", "expected an integer, found '\(text)'")
         }
         guard range.contains(value) else {
-            throw APIError.badRequest(name, code: "out-of-range",
-                                      "must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
+            throw APIError.badRequest(
+                name, code: "out-of-range",
+                "must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
         }
         return value
     }
@@ -23,14 +24,17 @@ extension Request {
         switch text.lowercased() {
         case "true", "1": return true
         case "false", "0": return false
-        default: throw APIError.badRequest(name, code: "wrong-type", "expected true or false, found '\(text)'")
+        default:
+            throw APIError.badRequest(name, code: "wrong-type", "expected true or false, found '\(text)'")
         }
     }
 
     /// A comma-separated list query parameter, or nil when absent.
     func list(_ name: String) -> [String]? {
         guard let text = uri.queryParameters[Substring(name)] else { return nil }
-        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 }
 

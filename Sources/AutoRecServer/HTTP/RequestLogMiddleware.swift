@@ -27,7 +27,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private func finish(_ request: Request, _ context: Context, status: Int, start: UInt64, error: (any Error)? = nil) {
+    private func finish(
+        _ request: Request, _ context: Context, status: Int, start: UInt64, error: (any Error)? = nil
+    ) {
         let elapsed = DispatchTime.now().uptimeNanoseconds &- start
         let route = context.endpointPath ?? "unmatched"
         let method = request.method.rawValue

@@ -23,13 +23,16 @@ public final class ServerMetrics: Sendable {
     func record(route: String, method: String, status: Int, nanoseconds: Int64) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
         registry.makeCounter(name: "autorec_http_requests_total", labels: labels).increment()
-        registry.makeDurationHistogram(name: "autorec_http_request_duration_seconds", labels: labels,
-                                       buckets: Self.buckets).recordNanoseconds(nanoseconds)
+        registry.makeDurationHistogram(
+            name: "autorec_http_request_duration_seconds", labels: labels,
+            buckets: Self.buckets
+        ).recordNanoseconds(nanoseconds)
     }
 
     /// Marks `version` of `kind` as the model serving now.
     func modelLoaded(kind: String, version: String) {
-        let gauge = registry.makeGauge(name: "autorec_model_info", labels: [("kind", kind), ("version", version)])
+        let gauge = registry.makeGauge(
+            name: "autorec_model_info", labels: [("kind", kind), ("version", version)])
         gauge.set(Double(1))
         let old = modelInfo.withLock { value in
             let old = value
@@ -40,8 +43,10 @@ public final class ServerMetrics: Sendable {
     }
 
     func reload(succeeded: Bool) {
-        registry.makeCounter(name: "autorec_model_reloads_total", labels: [("result", succeeded ? "ok" : "refused")])
-            .increment()
+        registry.makeCounter(
+            name: "autorec_model_reloads_total", labels: [("result", succeeded ? "ok" : "refused")]
+        )
+        .increment()
     }
 
     /// The Prometheus text exposition of every metric.

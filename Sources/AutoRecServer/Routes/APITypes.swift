@@ -1,6 +1,6 @@
 import AutoRec
-import RecData
 import Hummingbird
+import RecData
 
 /// Which path produced an answer: a stable `code` and a `message` in words.
 struct SourceInfo: Codable, Sendable, Equatable {
@@ -174,7 +174,8 @@ extension Recommender.RequestError {
     func apiError(field: String) -> APIError {
         switch self {
         case .unknownItems: APIError(.badRequest, code: "unknown-item", field: field, description)
-        case .foldInNotSupported: APIError(.unprocessableContent, code: "fold-in-not-supported", field: field, description)
+        case .foldInNotSupported:
+            APIError(.unprocessableContent, code: "fold-in-not-supported", field: field, description)
         case .noRatings: APIError(.badRequest, code: "empty", field: field, description)
         case .noKnownIDs: APIError(.unprocessableContent, code: "no-known-items", field: field, description)
         case .ratingOutOfScale: APIError(.badRequest, code: "out-of-range", field: field, description)

@@ -8,13 +8,17 @@ func addAdminRoutes(to router: Router<BasicRequestContext>, _ service: ServerSta
         do {
             // Loading reads and checks every file: do it off the request threads.
             let swapped = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(with: Result { try service.reloadModel() }) }
+                DispatchQueue.global().async {
+                    continuation.resume(with: Result { try service.reloadModel() })
+                }
             }
-            return ReloadResponse(model: swapped.new.model.kind, version: swapped.new.version,
-                                  previousVersion: swapped.old.version)
+            return ReloadResponse(
+                model: swapped.new.model.kind, version: swapped.new.version,
+                previousVersion: swapped.old.version)
         } catch {
-            throw APIError(.unprocessableContent, code: "reload-refused", field: "model",
-                           "the model folder could not be loaded, the old model keeps serving: \(error)")
+            throw APIError(
+                .unprocessableContent, code: "reload-refused", field: "model",
+                "the model folder could not be loaded, the old model keeps serving: \(error)")
         }
     }
 }

@@ -6,12 +6,14 @@ func addHealthRoutes(to router: Router<BasicRequestContext>, _ service: ServerSt
 
     router.get("/ready") { _, _ -> HealthResponse in
         let loaded = service.models.current
-        return HealthResponse(status: "ready", model: loaded.model.kind, version: loaded.version, path: loaded.path,
-                              scale: loaded.model.scale)
+        return HealthResponse(
+            status: "ready", model: loaded.model.kind, version: loaded.version, path: loaded.path,
+            scale: loaded.model.scale)
     }
 
     router.get("/metrics") { _, _ -> Response in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: service.metrics.text())))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: service.metrics.text())))
     }
 }

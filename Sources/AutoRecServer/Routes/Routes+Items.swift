@@ -1,5 +1,5 @@
-import Foundation
 import AutoRec
+import Foundation
 import Hummingbird
 
 /// `GET /v1/items?query=` (title search) and `GET /v1/items/{id}/similar`.
@@ -7,8 +7,10 @@ func addItemRoutes(to router: Router<BasicRequestContext>, _ service: ServerStat
     let limits = service.configuration
     router.get("/v1/items") { request, context -> ItemSearchResponse in
         guard let query = request.uri.queryParameters["query"].map(String.init),
-              !query.trimmingCharacters(in: .whitespaces).isEmpty
-        else { throw APIError.badRequest("query", code: "missing-field", "give ?query= with words of a title") }
+            !query.trimmingCharacters(in: .whitespaces).isEmpty
+        else {
+            throw APIError.badRequest("query", code: "missing-field", "give ?query= with words of a title")
+        }
         let limit = try request.integer("limit", default: 20, in: 1...limits.maxCount)
         let found = service.models.current.model.searchItems(matching: query, limit: limit)
         return ItemSearchResponse(query: query, items: found.map { .init(item: $0.item, title: $0.title) })
@@ -20,10 +22,12 @@ func addItemRoutes(to router: Router<BasicRequestContext>, _ service: ServerStat
         let loaded = service.models.current
         do throws(Recommender.RequestError) {
             let s = try loaded.model.similarItems(to: item, count: count)
-            return SimilarItemsResponse(model: loaded.model.kind, version: loaded.version, item: s.item,
-                                        representation: s.representation, measure: s.measure, items: s.items)
+            return SimilarItemsResponse(
+                model: loaded.model.kind, version: loaded.version, item: s.item,
+                representation: s.representation, measure: s.measure, items: s.items)
         } catch {
-            throw APIError(.notFound, code: "unknown-item", field: "id", "the model does not know item '\(item)'")
+            throw APIError(
+                .notFound, code: "unknown-item", field: "id", "the model does not know item '\(item)'")
         }
     }
 }

@@ -6,11 +6,13 @@ func addPageRoutes(to router: Router<BasicRequestContext>, _ service: ServerStat
     let page = try resource("index", "html")
     let openAPI = try resource("openapi", "yaml")
     router.get("/") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: page))
     }
     router.get("/openapi.yaml") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                 body: .init(byteBuffer: openAPI))
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: openAPI))
     }
 }
 
@@ -24,7 +26,7 @@ public struct ServerResourceError: Error, CustomStringConvertible {
 
 private func resource(_ name: String, _ ext: String) throws -> ByteBuffer {
     guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources"),
-          let data = try? Data(contentsOf: url)
+        let data = try? Data(contentsOf: url)
     else { throw ServerResourceError(name: "\(name).\(ext)") }
     return ByteBuffer(bytes: data)
 }

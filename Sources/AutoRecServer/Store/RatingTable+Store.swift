@@ -28,7 +28,8 @@ extension RatingTable {
                 if keepTime { times.append(s.timestamp) }
             }
         }
-        return RatingTable(users: users, items: items, ratings: ratings, timestamps: times,
-                           userIDs: userIDs, itemIDs: itemIDs)
+        return RatingTable(
+            users: users, items: items, ratings: ratings, timestamps: times,
+            userIDs: userIDs, itemIDs: itemIDs)
     }
 }

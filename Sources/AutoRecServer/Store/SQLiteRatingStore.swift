@@ -50,10 +50,11 @@ public struct SQLiteRatingStore: RatingStore {
 
     public func save(_ ratings: [StoredRating]) async throws {
         try await pool.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO ratings (user, item, rating, timestamp) VALUES (?, ?, ?, ?)
-                ON CONFLICT (user, item) DO UPDATE SET rating = excluded.rating, timestamp = excluded.timestamp
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO ratings (user, item, rating, timestamp) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (user, item) DO UPDATE SET rating = excluded.rating, timestamp = excluded.timestamp
+                    """)
             for r in ratings {
                 try statement.execute(arguments: [r.user, r.item, Double(r.rating), r.timestamp])
             }
@@ -62,8 +63,10 @@ public struct SQLiteRatingStore: RatingStore {
 
     public func ratings(ofUser user: String) async throws -> [StoredRating] {
         try await pool.read { db in
-            try Self.rows(db, "SELECT user, item, rating, timestamp FROM ratings WHERE user = ? ORDER BY timestamp, item",
-                          [user])
+            try Self.rows(
+                db,
+                "SELECT user, item, rating, timestamp FROM ratings WHERE user = ? ORDER BY timestamp, item",
+                [user])
         }
     }
 
@@ -86,10 +89,13 @@ public struct SQLiteRatingStore: RatingStore {
         try rows(db, "SELECT user, item, rating, timestamp FROM ratings ORDER BY timestamp, user, item", [])
     }
 
-    private static func rows(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [StoredRating] {
+    private static func rows(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws
+        -> [StoredRating]
+    {
         try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            StoredRating(user: row["user"], item: row["item"], rating: Float(row["rating"] as Double),
-                         timestamp: row["timestamp"])
+            StoredRating(
+                user: row["user"], item: row["item"], rating: Float(row["rating"] as Double),
+                timestamp: row["timestamp"])
         }
     }
 }
@@ -100,7 +106,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .missing(path): "\(path): no rating store here (help: 'autorec serve --store FILE' creates one)"
+        case let .missing(path):
+            "\(path): no rating store here (help: 'autorec serve --store FILE' creates one)"
         }
     }
 }

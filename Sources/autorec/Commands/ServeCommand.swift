@@ -20,11 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               autorec serve --model runs/u
-              autorec serve --model runs/i --port 9000 --store ratings.sqlite --token-file token.txt
+              autorec serve --model runs/i --port 9000 --store r.sqlite --token-file token
               curl 'localhost:8080/v1/users/42/recommendations?count=10'
             """)
 
-    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir")) var model: String
+    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir")) var model:
+        String
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: ArgumentHelp("SQLite file that keeps rated items (created if missing).", valueName: "file"))
@@ -35,8 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Log only warnings and errors (no line per request).") var quiet = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
-        guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024, got \(maxBody)") }
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be in 0...65535, got \(port)")
+        }
+        guard maxBody >= 1024 else {
+            throw ValidationError("--max-body must be at least 1024, got \(maxBody)")
+        }
     }
 
     func run() async throws {
@@ -55,11 +60,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.reloadOnHangup = true
         let (host, port) = (self.host, self.port)
-        let app = try buildApplication(recommender: holder, store: ratings, configuration: configuration,
-                                       logger: logger,
-                                       onServerRunning: { bound in
-                                           logger.info("listening on http://\(host):\(bound ?? port)/")
-                                       })
+        let app = try buildApplication(
+            recommender: holder, store: ratings, configuration: configuration,
+            logger: logger,
+            onServerRunning: { bound in
+                logger.info("listening on http://\(host):\(bound ?? port)/")
+            })
         try await app.runService()
     }
 

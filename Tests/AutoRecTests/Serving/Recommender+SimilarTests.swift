@@ -4,14 +4,16 @@ import RecMath
 import Testing
 
 @Suite struct RecommenderSimilarTests {
-    static func recommender(_ o: AutoRecConfiguration.Orientation, titles: Bool = false) throws -> Recommender {
+    static func recommender(_ o: AutoRecConfiguration.Orientation, titles: Bool = false) throws -> Recommender
+    {
         var c = smallConfig(o)
         c.epochs = 5
         var m = AutoRecModel(configuration: c)
         let table = lowRankTable(users: 12, items: 10, density: 0.6, seed: 4)
         try m.fit(table, validation: nil)
-        let catalog = ItemCatalog(entries: (0..<10).map { .init(title: ["Alien", "Aliens", "Heat", "Up"][$0 % 4] + " \($0)") },
-                                  genreNames: [])
+        let catalog = ItemCatalog(
+            entries: (0..<10).map { .init(title: ["Alien", "Aliens", "Heat", "Up"][$0 % 4] + " \($0)") },
+            genreNames: [])
         return try Recommender(model: m, training: table, items: titles ? catalog : nil)
     }
 
@@ -25,8 +27,9 @@ import Testing
         return na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : 0
     }
 
-    @Test("similar items rank by the cosine of the model's item vectors, the item itself left out",
-          arguments: [AutoRecConfiguration.Orientation.item, .user])
+    @Test(
+        "similar items rank by the cosine of the model's item vectors, the item itself left out",
+        arguments: [AutoRecConfiguration.Orientation.item, .user])
     func similar(orientation: AutoRecConfiguration.Orientation) throws {
         let r = try Self.recommender(orientation)
         let vectors = orientation == .item ? r.model.codes : try #require(r.model.parameters).decoderWeight
@@ -44,13 +47,16 @@ import Testing
     @Test("similar items of an unknown item throw unknownItems")
     func unknown() throws {
         let r = try Self.recommender(.item)
-        #expect(throws: Recommender.RequestError.unknownItems(["nope"])) { try r.similarItems(to: "nope", count: 3) }
+        #expect(throws: Recommender.RequestError.unknownItems(["nope"])) {
+            try r.similarItems(to: "nope", count: 3)
+        }
     }
 
     @Test("title search needs every word, ignores case, matches an exact id, and stops at the limit")
     func search() throws {
         let r = try Self.recommender(.item, titles: true)
-        #expect(r.searchItems(matching: "alien", limit: 10).map(\.item) == ["i0", "i1", "i4", "i5", "i8", "i9"])
+        #expect(
+            r.searchItems(matching: "alien", limit: 10).map(\.item) == ["i0", "i1", "i4", "i5", "i8", "i9"])
         #expect(r.searchItems(matching: "ALIENS 5", limit: 10).map(\.item) == ["i5"])
         #expect(r.searchItems(matching: "alien", limit: 2).map(\.item) == ["i0", "i1"])
         #expect(r.searchItems(matching: "i7", limit: 5).map(\.item) == ["i7"])
@@ -64,7 +70,8 @@ import Testing
         let first = try #require(all.first)
         let without = try r.recommend(user: "u1", count: 10, excluding: [first, "unknown"]).items.map(\.item)
         #expect(without == Array(all.dropFirst()))
-        let kept = try r.recommend(user: "u1", count: 10, includeRated: true, excluding: [first]).items.map(\.item)
+        let kept = try r.recommend(user: "u1", count: 10, includeRated: true, excluding: [first]).items.map(
+            \.item)
         #expect(kept.contains(first))
         let rated = try #require(r.trainingRatings(ofUser: "u1"))
         let table = r.training

@@ -5,8 +5,9 @@ import RecTestSupport
 import Testing
 
 @Suite struct ServableModelTests {
-    @Test("a model folder loads through the serving seam with its kind, scale and a version tag",
-          arguments: [AutoRecConfiguration.Orientation.item, .user])
+    @Test(
+        "a model folder loads through the serving seam with its kind, scale and a version tag",
+        arguments: [AutoRecConfiguration.Orientation.item, .user])
     func load(orientation: AutoRecConfiguration.Orientation) throws {
         let dir = try TemporaryFolder()
         var c = smallConfig(orientation)
