@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // MARK: - Libraries
@@ -38,13 +41,26 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "AutoRecServer",
+            dependencies: [
+                "AutoRec", "RecData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+
         // MARK: - Executables
         .executableTarget(
             name: "autorec",
             dependencies: [
-                "AutoRec", "RecData", "RecMath",
+                "AutoRec", "RecData", "RecMath", "AutoRecServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
@@ -74,8 +90,15 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "AutoRecServerTests",
+            dependencies: ["AutoRecServer", "AutoRec", "RecData", "RecTestSupport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "AutoRecCLITests",
-            dependencies: ["autorec", "AutoRec", "RecData", "RecTestSupport",
+            dependencies: ["autorec", "AutoRec", "AutoRecServer", "RecData", "RecTestSupport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ],

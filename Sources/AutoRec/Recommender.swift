@@ -38,6 +38,13 @@ public struct Recommender: Sendable {
         public var title: String?
     }
 
+    /// One rating a user gave, with the item's title when known.
+    public struct RatedItem: Sendable, Codable, Equatable {
+        public var item: String
+        public var rating: Float
+        public var title: String?
+    }
+
     /// Why a request cannot be answered.
     public enum RequestError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownItems([String])
@@ -77,7 +84,8 @@ public struct Recommender: Sendable {
     private let baseline: BaselinePredictor
     private let userSeen: [Bool]
     private let itemSeen: [Bool]
-    private let ratedItems: [[Int32]]
+    /// Row numbers of each user's ratings in `training`.
+    private let ratingRows: [[Int32]]
 
     /// Wraps a trained model; fits the fallback baseline on `training` (milliseconds).
     public init(model: AutoRecModel, training: RatingTable, items: ItemCatalog? = nil) throws {
@@ -89,9 +97,9 @@ public struct Recommender: Sendable {
         baseline = b
         userSeen = training.ratingsPerUser().map { $0 > 0 }
         itemSeen = training.ratingsPerItem().map { $0 > 0 }
-        var rated = [[Int32]](repeating: [], count: training.userCount)
-        for k in 0..<training.count { rated[Int(training.users[k])].append(training.items[k]) }
-        ratedItems = rated
+        var rows = [[Int32]](repeating: [], count: training.userCount)
+        for k in 0..<training.count { rows[Int(training.users[k])].append(Int32(k)) }
+        ratingRows = rows
     }
 
     /// The predicted rating of `item` by `user` (raw ids), clipped to the scale.
@@ -112,21 +120,39 @@ public struct Recommender: Sendable {
     /// left out (unless `includeRated`), optionally among `candidates` only.
     ///
     /// An unknown user gets the items with the highest baseline score r̄ + b_i (source `newUser`).
+    /// - Parameter excluding: raw item ids to leave out as well (ratings given after training, such
+    ///   as a service's stored ratings); ids the model does not know are ignored.
     /// - Throws: ``RequestError/unknownItems(_:)`` when a candidate id is unknown.
     /// - Complexity: O(items × hidden units) to score, O(items log count) to select.
     public func recommend(
-        user: String, count: Int, candidates: [String]? = nil, includeRated: Bool = false
+        user: String, count: Int, candidates: [String]? = nil, includeRated: Bool = false,
+        excluding: [String] = []
     ) throws(RequestError) -> (items: [Recommendation], source: Source) {
         var scores = [Float](repeating: 0, count: training.itemCount)
         var source = Source.model
         if let u = training.userIDs.index(of: user), userSeen[Int(u)] {
             model.scores(forUser: u, into: &scores)
-            if !includeRated { for i in ratedItems[Int(u)] { scores[Int(i)] = -.infinity } }
+            if !includeRated { for k in ratingRows[Int(u)] { scores[Int(training.items[Int(k)])] = -.infinity } }
         } else {
             source = .newUser
             for i in 0..<scores.count { scores[i] = baseline.predict(user: -1, item: Int32(i)) }
         }
+        if !includeRated {
+            for id in excluding { if let i = training.itemIDs.index(of: id) { scores[Int(i)] = -.infinity } }
+        }
         return (try select(scores, count: count, candidates: candidates), source)
+    }
+
+    /// The items `user` rated in training with their ratings and titles, in training order
+    /// (nil for a user the model does not know).
+    ///
+    /// - Complexity: O(ratings of the user).
+    public func trainingRatings(ofUser user: String) -> [RatedItem]? {
+        guard let u = training.userIDs.index(of: user), userSeen[Int(u)] else { return nil }
+        return ratingRows[Int(u)].map { k in
+            let i = training.items[Int(k)]
+            return RatedItem(item: training.itemIDs.rawID(i), rating: training.ratings[Int(k)], title: items?[i].title)
+        }
     }
 
     /// Recommendations for a user who was not in training, from ratings given now (U-AutoRec fold-in).

@@ -10,7 +10,7 @@ struct AutoRecCommand: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, SplitCommand.self, SynthCommand.self, DownloadCommand.self,
             BaselineCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self,
-            RecommendCommand.self,
+            RecommendCommand.self, ServeCommand.self,
         ]
     )
 }

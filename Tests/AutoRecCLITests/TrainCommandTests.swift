@@ -1,4 +1,5 @@
 import AutoRec
+import AutoRecServer
 import Foundation
 import RecTestSupport
 import Testing
@@ -191,6 +192,44 @@ extension CLI {
             try #require(stopped.status == 0, "\(stopped.standardError)")
             #expect(stopped.standardError.contains("early stopping after epoch"))
             #expect(try jsonFile(report)["stopReason"] as? String == "patience")
+        }
+    }
+}
+extension CLI {
+    @Suite struct TrainFromStoreTests {
+        /// A store holding ratings by a new user `s1` of items 1...6 (ids the fixture uses).
+        static func store(in folder: TemporaryFolder) async throws -> String {
+            let path = folder.file("ratings.sqlite")
+            let store = try SQLiteRatingStore(path: path)
+            try await store.save((1...6).map { StoredRating(user: "s1", item: "\($0)", rating: Float($0 % 5 + 1), timestamp: 900_000_000) })
+            return path
+        }
+
+        @Test("train --from-store adds the store's ratings to --data's: the new user is in the saved model")
+        func withData() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let store = try await Self.store(in: folder)
+            try await autorec("train", "--data", data, "--from-store", store, "--hidden-units", "4", "--epochs", "2",
+                              "--patience", "0", "--test-fraction", "0.05", "--save", folder.file("m"), "--quiet")
+            let (_, training) = try AutoRecModel.load(from: folder.file("m"))
+            #expect(training.userIDs.index(of: "s1") != nil && training.userIDs.count == Fixture.users + 1)
+        }
+
+        @Test("train --from-store alone trains on the store; a missing store file is an error naming it")
+        func alone() async throws {
+            let folder = try TemporaryFolder()
+            let store = try await Self.store(in: folder)
+            try await autorec("train", "--from-store", store, "--hidden-units", "2", "--epochs", "2", "--patience", "0",
+                              "--test-fraction", "0.2", "--save", folder.file("m"), "--quiet")
+            let (_, training) = try AutoRecModel.load(from: folder.file("m"))
+            #expect(training.userIDs.rawIDs == ["s1"])
+            let error = await #expect(throws: (any Error).self) {
+                try await autorec("train", "--from-store", folder.file("none.sqlite"), "--quiet")
+            }
+            #expect(message(for: try #require(error)).hasPrefix("\(folder.file("none.sqlite")): no rating store here"))
+            let noData = await #expect(throws: (any Error).self) { try await autorec("train", "--quiet") }
+            #expect(message(for: try #require(noData)) == "give --data (or --from-store FILE)")
         }
     }
 }

@@ -39,7 +39,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let test: RatingTable, description: String
         if all {
             test = try data.load().ratings
-            description = "all of \(data.data)"
+            description = "all of \(data.sourceDescription)"
         } else {
             let (parts, d) = try splitOptions.makeParts(data, seed: runtime.seed)
             guard let first = parts.first else { return }

@@ -34,6 +34,7 @@ struct TrainCommand: AsyncParsableCommand {
               autorec train --data ml-1m --model deep-autorec --masking-noise 0.25 --visible-weight 0.5 --refeed-steps 1
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i --resume i.ckpt
+              autorec train --data ml-1m --from-store ratings.sqlite --save runs/i2
             """)
 
     @OptionGroup var data: DataOptions
@@ -133,7 +134,7 @@ struct TrainCommand: AsyncParsableCommand {
         // The model first: a report path that cannot be written must not lose the trained model.
         if let dir = save {
             try model.save(to: dir, userIDs: p.train.userIDs, itemIDs: p.train.itemIDs,
-                           dataPath: try data.resolvedPath(), report: training)
+                           dataPath: data.data == nil ? nil : try data.resolvedPath(), report: training)
             log("saved \(dir)")
         }
         if let path = evaluation.report { try writeJSON(training, to: path) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoRecServer
 import Foundation
 import RecData
 
@@ -7,7 +8,12 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A MovieLens folder, a rating file, or a downloaded data set's name (ml-100k, ml-1m, ...).",
         valueName: "path|name"))
-    var data: String
+    var data: String?
+
+    @Option(help: ArgumentHelp(
+        "An 'autorec serve --store' SQLite file: train on its ratings (with --data: added to the data's, "
+            + "the stored rating winning).", valueName: "file"))
+    var fromStore: String?
 
     @Option(help: ArgumentHelp("Rating file format: ml-100k, ml-1m, ml-latest or delimited (default: detected).",
                                valueName: "format"))
@@ -33,7 +39,13 @@ struct DataOptions: ParsableArguments {
     var scale: String?
 
     func validate() throws {
+        if data == nil && fromStore == nil { throw ValidationError("give --data (or --from-store FILE)") }
         _ = try fixedScale()
+    }
+
+    /// What the ratings are read from, for messages.
+    var sourceDescription: String {
+        [data, fromStore.map { "store \($0)" }].compactMap { $0 }.joined(separator: " + ")
     }
 
     /// The scale given with --scale, checked.
@@ -67,13 +79,27 @@ struct DataOptions: ParsableArguments {
         set.readOptions(ReadOptions(duplicates: duplicates))
     }
 
-    /// Reads the whole data set.
+    /// Reads the whole data set, plus the store's ratings with --from-store.
     func load(sideInformation: Bool = false) throws -> Dataset.Loaded {
-        let set = try dataset()
-        log("reading \(set.description) from \(set.path)")
-        let loaded = try set.load(options: readOptions(for: set), sideInformation: sideInformation)
-        logScale(loaded.ratings.scale, of: set)
-        return loaded
+        var loaded: Dataset.Loaded?
+        if data != nil {
+            let set = try dataset()
+            log("reading \(set.description) from \(set.path)")
+            loaded = try set.load(options: readOptions(for: set), sideInformation: sideInformation)
+            if let loaded { logScale(loaded.ratings.scale, of: set) }
+        }
+        guard let store = fromStore else {
+            guard let loaded else { throw ValidationError("give --data (or --from-store FILE)") }
+            return loaded
+        }
+        let stored = try SQLiteRatingStore.openExisting(path: store).allRatingsNow()
+        log("reading \(stored.count) ratings from the store \(store)")
+        guard !stored.isEmpty || loaded != nil else { throw ValidationError("\(store): the store holds no ratings") }
+        // New ids are appended to the maps, so the data's catalogs stay aligned by index; a catalog
+        // that no longer covers every index is dropped rather than read past its end.
+        let merged = RatingTable.merging(stored, into: loaded?.ratings)
+        return Dataset.Loaded(ratings: merged, users: loaded?.users.flatMap { $0.count >= merged.userCount ? $0 : nil },
+                              items: loaded?.items.flatMap { $0.count >= merged.itemCount ? $0 : nil })
     }
 
     /// Says on stderr which scale the ratings got and why.
@@ -91,7 +117,7 @@ struct DataOptions: ParsableArguments {
 
     /// Downloads a catalogue data set named by `--data` when it is not installed yet (first use).
     func fetchIfNeeded() async throws {
-        guard !data.contains("/"), !FileManager.default.fileExists(atPath: data),
+        guard let data, !data.contains("/"), !FileManager.default.fileExists(atPath: data),
               let entry = DatasetCatalogue.entry(named: data)
         else { return }
         let directory = DataDirectory.resolve()
@@ -104,7 +130,10 @@ struct DataOptions: ParsableArguments {
     }
 
     func resolvedPath() throws -> String {
-        try resolveDataArgument(data)
+        guard let data else {
+            throw ValidationError("this needs --data: a store's ratings have no data folder or split files")
+        }
+        return try resolveDataArgument(data)
     }
 }
 

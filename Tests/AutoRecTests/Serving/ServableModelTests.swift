@@ -1,0 +1,33 @@
+import AutoRec
+import Foundation
+import RecData
+import RecTestSupport
+import Testing
+
+@Suite struct ServableModelTests {
+    @Test(
+        "a model folder, one-layer or deep, loads through the serving seam with its kind, scale and a version tag",
+        arguments: [AutoRecConfiguration.Orientation.item, .user], [nil, [4, 2, 4]] as [[Int]?])
+    func load(orientation: AutoRecConfiguration.Orientation, layers: [Int]?) throws {
+        let dir = try TemporaryFolder()
+        var c = smallConfig(orientation)
+        c.layers = layers
+        c.epochs = 3
+        var m = AutoRecModel(configuration: c)
+        let table = lowRankTable(users: 8, items: 6, density: 0.7, seed: 2)
+        try m.fit(table, validation: nil)
+        try m.save(to: dir.file("m"), userIDs: table.userIDs, itemIDs: table.itemIDs)
+        let loaded = try ServableModelLoader.load(folder: dir.file("m"))
+        #expect(loaded.model.kind == m.modelName && loaded.model.scale == table.scale)
+        #expect(loaded.model.itemCount == 6 && loaded.model.userCount == 8 && loaded.model.knowsItem("i2"))
+        #expect((loaded.model.foldInRefusal == nil) == (orientation == .user))
+        #expect(loaded.version.count == 16)
+    }
+
+    @Test("each prediction source has a distinct stable code")
+    func codes() {
+        let all: [Recommender.Source] = [.model, .newUser, .newItem, .newUserAndItem, .foldIn]
+        #expect(Set(all.map(\.code)).count == all.count)
+        #expect(all.map(\.code) == ["model", "new-user", "new-item", "new-user-and-item", "fold-in"])
+    }
+}
