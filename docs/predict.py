@@ -116,9 +116,15 @@ class SavedModel:
             weight, start, column, value = self.side          # weight: [hidden, features]
             z += weight[:, column[start[row]:start[row + 1]]] @ value[start[row]:start[row + 1]]
         code = self.g(z)
+        # Side information at every layer: later layers and the output read [h, s].
+        s = np.zeros(0)
+        if self.side is not None and self.description["configuration"].get("sideEveryLayer"):
+            weight, start, column, value = self.side
+            s = np.zeros(weight.shape[1])
+            s[column[start[row]:start[row + 1]]] = value[start[row]:start[row + 1]]
         for weight, bias in self.hidden:
-            code = self.g(weight @ code + bias)
-        return self.f(self.W @ code + self.b)
+            code = self.g(weight @ np.concatenate([code, s]) + bias)
+        return self.f(self.W @ np.concatenate([code, s]) + self.b)
 
     def baseline(self, user, item):
         """The fallback for cold users or items: Surprise's BaselineOnly by ALS (10 epochs,

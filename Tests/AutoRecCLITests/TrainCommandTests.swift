@@ -92,6 +92,31 @@ extension CLI {
             }
         }
 
+        @Test("--side-every-layer implies --side-information and widens every later layer; tied weights are refused")
+        func sideEveryLayer() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("model"), trained = folder.file("train.json"), evaluated = folder.file("eval.json")
+            try await autorec(
+                "train", "--data", data, "--model", "i-autorec", "--side-every-layer", "--layers", "4,3",
+                "--epochs", "3", "--seed", "3", "--save", dir, "--report", trained, "--quiet")
+            let model = try jsonFile(dir + "/model.json")
+            let names = try #require(model["sideFeatures"] as? [String])
+            #expect((model["configuration"] as? [String: Any])?["sideEveryLayer"] as? Bool == true)
+            let weights = try SafeTensorsFile(contentsOf: dir + "/weights.safetensors")
+            #expect(weights.tensors["hidden.1.weight"]?.shape == [3, 4 + names.count])
+            #expect(weights.tensors["decoder.weight"]?.shape.last == 3 + names.count)
+            try await autorec("evaluate", "--model", dir, "--data", data, "--seed", "3", "--report", evaluated, "--quiet")
+            let a = (try jsonFile(trained)["test"] as? [String: Any])?["rmse"] as? Double
+            let b = (try jsonFile(evaluated)["test"] as? [String: Any])?["rmse"] as? Double
+            #expect(a != nil && a == b)
+            await #expect {
+                try await autorec("train", "--data", data, "--side-every-layer", "--tied-weights", "--quiet")
+            } throws: { error in
+                message(for: error).contains("tied weights cannot be combined with side information at every layer")
+            }
+        }
+
         @Test("--groups trains per-group models and evaluates the routed predictions; it refuses --save")
         func groups() async throws {
             let folder = try TemporaryFolder()

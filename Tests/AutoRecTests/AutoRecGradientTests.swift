@@ -83,9 +83,15 @@ struct ReferenceAutoRec {
                 x[Int(m.columns[q])] = fill + Double(shifted) + (inputNoise?[b] ?? 0)
             }
             entry += m.rowStart[j + 1] - m.rowStart[j]
-            // Layer 0 reads x through V (n × k₀, one row per input), and side features through U.
+            // Layer 0 reads x through V (n × k₀, one row per input), and side features through U;
+            // with side information at every layer, the later layers read [h | s] through W_l.
             var d = x
             var fanIn = n
+            var s = [Double]()
+            if config.sideEveryLayer == true, let side = data.side {
+                s = [Double](repeating: 0, count: side.cols)
+                for q in side.rowStart[j]..<side.rowStart[j + 1] { s[Int(side.columns[q])] = Double(side.values[q]) }
+            }
             for (l, k) in widths.enumerated() {
                 var h = [Double](repeating: 0, count: k)
                 for c in 0..<k {
@@ -98,8 +104,8 @@ struct ReferenceAutoRec {
                     }
                     h[c] = Self.act(config.encoder, z) * (layerMasks[l]?[local * k + c] ?? 1)
                 }
-                d = h
-                fanIn = k
+                d = h + s
+                fanIn = k + s.count
             }
             let out = t.count - (data.side == nil ? 2 : 3)
             for q in m.rowStart[j]..<m.rowStart[j + 1] {
@@ -130,7 +136,8 @@ struct ReferenceAutoRec {
     ) {
         var rng = SplitMix64(seed: 3)
         var params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, layers: config.hiddenLayers,
-                                       sideWidth: sideWidth, initialization: .fixed, scale: scale, using: &rng)
+                                       sideWidth: sideWidth, sideEveryLayer: config.sideEveryLayer == true,
+                                       initialization: .fixed, scale: scale, using: &rng)
         let tied = config.tiedWeights == true
         if tied { params.tensors[params.outputIndex] = params.tensors[0] }
         // Ratings scaled down keep the activations away from saturation, where differences are flat.
@@ -307,6 +314,23 @@ struct ReferenceAutoRec {
         c.l2 = 0.4
         AutoRecGradientTests.check(c, share: 0.5, rows: [3, 0, 5], scale: 0.5, sideWidth: width)
         AutoRecGradientTests.check(c, scale: 0.5, sideWidth: width)
+    }
+
+    @Test("side features at every layer: one layer and deep, with a mini-batch, a fill and dropout",
+          arguments: [1, 4], [nil, [3, 2, 3]] as [[Int]?])
+    func sideEveryLayer(width: Int, layers: [Int]?) {
+        var c = AutoRecConfiguration()
+        c.hiddenUnits = 3
+        c.layers = layers
+        c.sideEveryLayer = true
+        c.orientation = width == 4 ? .item : .user
+        c.encoder = .tanh
+        c.fill = .userMean
+        c.l2 = 0.3
+        AutoRecGradientTests.check(c, share: 0.5, rows: [3, 0, 5], scale: 0.5, sideWidth: width)
+        AutoRecGradientTests.check(c, scale: 0.5, sideWidth: width)
+        c.layerDropout = layers.map { $0.map { _ in 0.3 } } ?? [0.3]
+        AutoRecGradientTests.check(c, training: true, scale: 0.5, sideWidth: width)
     }
 
     @Test("tied weights: the decoder is the encoder transposed, one layer and symmetric stacks",

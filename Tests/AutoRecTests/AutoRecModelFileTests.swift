@@ -61,10 +61,11 @@ import Testing
     }
 
     @Test("a model with side information saves its features and weights and loads with identical predictions",
-          arguments: [nil, [4, 3]] as [[Int]?])
-    func sideRoundTrip(layers: [Int]?) throws {
+          arguments: [nil, [4, 3]] as [[Int]?], [false, true])
+    func sideRoundTrip(layers: [Int]?, everyLayer: Bool) throws {
         var c = smallConfig(.user)
         c.layers = layers
+        c.sideEveryLayer = everyLayer ? true : nil
         c.epochs = 6
         var m = AutoRecModel(configuration: c)
         var entries = (0..<20).map { u in UserCatalog.User(age: 18 + u, gender: u % 2 == 0 ? "F" : "M") }
@@ -72,10 +73,14 @@ import Testing
         m.sideFeatures = SideFeatures(users: UserCatalog(entries: entries))
         try m.fit(Self.table, validation: nil)
         #expect(m.parameters?.sideWeight?.rows == 9)
-        var plain = AutoRecModel(configuration: c)
+        // At every layer, the output layer reads the 9 features after the code.
+        #expect(m.parameters?.decoderWeight.cols == (layers?.last ?? c.hiddenUnits) + (everyLayer ? 9 : 0))
+        var without = c
+        without.sideEveryLayer = nil
+        var plain = AutoRecModel(configuration: without)
         try plain.fit(Self.table, validation: nil)
         #expect(plain.predict(user: 0, item: 0) != m.predict(user: 0, item: 0), "the features changed nothing")
-        let dir = folder("side-\(layers?.count ?? 1)")
+        let dir = folder("side-\(layers?.count ?? 1)-\(everyLayer)")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
         let json = try String(contentsOfFile: dir + "/model.json", encoding: .utf8)
@@ -85,6 +90,9 @@ import Testing
         for u in 0..<20 as Range<Int32> {
             for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
         }
+        let folded = m.reconstruct(inputs: [0, 3], values: [4, 2])
+        #expect(folded.count == 15 && folded.allSatisfy(\.isFinite))
+        #expect(loaded.reconstruct(inputs: [0, 3], values: [4, 2]) == folded)
     }
 
     @Test("a one-hidden-layer model is still written as formatVersion 1, which earlier builds read")

@@ -163,6 +163,18 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// optimizers only; each step costs O(batch × inputs × width).
     public var refeedSteps: Int?
 
+    /// Side information at every layer (Strub, Mary and Gaudel's hybrid): besides the input, the
+    /// side features are appended to the input of every further hidden layer and of the output
+    /// layer, each with its own weights (extra rows of `W_l`, extra columns of the output `W`).
+    /// Needs side features; nil or false: the input only.
+    public var sideEveryLayer: Bool?
+
+    /// Whether a training pass draws anything at random (input or layer dropout, denoising), so
+    /// its codes differ from the model's.
+    public var hasTrainingNoise: Bool {
+        inputDropout > 0 || isDenoising || hiddenLayers.indices.contains { dropout(afterLayer: $0) > 0 }
+    }
+
     /// Whether training corrupts its inputs with masking or Gaussian noise (denoising).
     public var isDenoising: Bool { (maskingNoise ?? 0) > 0 || (gaussianNoise ?? 0) > 0 }
 
@@ -257,6 +269,9 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
         }
         if tiedWeights == true, hiddenLayers.first != hiddenLayers.last {
             throw .invalid("tied weights need the last hidden layer as wide as the first, got \(layerText)")
+        }
+        if sideEveryLayer == true && tiedWeights == true {
+            throw .invalid("tied weights cannot be combined with side information at every layer (the output weights are wider)")
         }
         if let r = refeedSteps {
             guard r >= 0 else { throw .invalid("re-feeding steps must be >= 0, got \(r)") }

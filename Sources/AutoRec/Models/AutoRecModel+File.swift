@@ -111,11 +111,11 @@ extension AutoRecModel {
     /// |---|---|---|
     /// | `encoder.weight` | F32 | [hidden, inputs] |
     /// | `encoder.bias` | F32 | [hidden] |
-    /// | `hidden.L.weight` | F32 | [width L, width L−1] (deep models, L = 1 … layers − 1) |
+    /// | `hidden.L.weight` | F32 | [width L, width L−1 (+ features with side information at every layer)] (deep models, L = 1 … layers − 1) |
     /// | `hidden.L.bias` | F32 | [width L] |
     /// | `side.weight` | F32 | [first width, features] (side information only) |
     /// | `side.row_start`, `side.column`, `side.value` | I64, I32, F32 | the side features, CSR over rows |
-    /// | `decoder.weight` | F32 | [inputs, hidden] |
+    /// | `decoder.weight` | F32 | [inputs, last width (+ features with side information at every layer)] |
     /// | `decoder.bias` | F32 | [inputs] |
     /// | `train.row_start` | I64 | [rows + 1] |
     /// | `train.column` | I32 | [ratings] |
@@ -187,16 +187,22 @@ extension AutoRecModel {
         let rows = byItem ? d.items.count : d.users.count
         let layers = d.configuration.hiddenLayers
         let k = layers[0], last = layers[layers.count - 1]
+        // With side information at every layer, each further layer and the output read F more inputs.
+        let extra = d.configuration.sideEveryLayer == true ? d.sideFeatures?.count ?? 0 : 0
+        if d.configuration.sideEveryLayer == true && d.sideFeatures == nil {
+            throw .invalidJSON(path: dir.modelPath, detail: "sideEveryLayer is set but sideFeatures is missing")
+        }
         let v = try w.matrix("encoder.weight", rows: k, cols: inputs, requireFinite: true).transposed()
         let mu = try w.floats("encoder.bias", shape: [k], requireFinite: true)
         var hidden = [Matrix]()
         for l in 1..<max(1, layers.count) {
-            hidden.append(try w.matrix("hidden.\(l).weight", rows: layers[l], cols: layers[l - 1], requireFinite: true)
+            hidden.append(try w.matrix("hidden.\(l).weight", rows: layers[l], cols: layers[l - 1] + extra,
+                                       requireFinite: true)
                 .transposed())
             hidden.append(Matrix(rows: 1, cols: layers[l],
                                  storage: try w.floats("hidden.\(l).bias", shape: [layers[l]], requireFinite: true)))
         }
-        let wd = try w.matrix("decoder.weight", rows: inputs, cols: last, requireFinite: true)
+        let wd = try w.matrix("decoder.weight", rows: inputs, cols: last + extra, requireFinite: true)
         let b = try w.floats("decoder.bias", shape: [inputs], requireFinite: true)
         let (rs, cs, vs) = try trainingRatings(
             w, rows: rows, inputs: inputs, scale: d.scale, path: dir.weightsPath)

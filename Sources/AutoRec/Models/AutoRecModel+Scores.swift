@@ -91,13 +91,18 @@ extension AutoRecModel {
         }
         let g = configuration.encoder, f = configuration.decoder
         var h = z.map { g.apply($0) }
+        // A new vector has no side features: with side information at every layer, each layer
+        // reads zeros for them.
+        let side = [Float](repeating: 0, count: AutoRecNetwork(configuration: configuration).sideWidthPerLayer(p))
         for l in 1..<max(1, p.hiddenLayerCount) {
+            h += side
             let w = p.tensors[2 * l]
             var next = Matrix(rows: 1, cols: w.cols)
             DenseLayer(activation: g).forward(Matrix(rows: 1, cols: h.count, storage: h), weight: w,
                                               bias: p.tensors[2 * l + 1], into: &next)
             h = next.storage
         }
+        h += side
         let width = h.count
         var out = [Float](repeating: 0, count: n)
         p.decoderWeight.storage.withUnsafeBufferPointer { w in

@@ -147,6 +147,9 @@ public struct AutoRecModel: RatingModel, Sendable {
                     "side information has \(side.matrix.rows) rows for \(rows) \(config.orientation == .item ? "items" : "users")")
             }
         }
+        if config.sideEveryLayer == true && sideFeatures == nil {
+            throw ConfigurationError.invalid("side information at every layer needs side features")
+        }
         let data = AutoRecData(train, orientation: config.orientation, fill: config.fill, side: sideFeatures)
         self.data = data
         scale = train.scale
@@ -156,6 +159,7 @@ public struct AutoRecModel: RatingModel, Sendable {
         } else {
             var rng = SplitMix64(seed: config.seed)
             var params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, sideWidth: data.sideWidth,
+                                           sideEveryLayer: config.sideEveryLayer == true,
                                            initialization: config.initialization ?? .fixed,
                                            scale: config.initialScale, using: &rng)
             if config.tiedWeights == true { params.tensors[params.outputIndex] = params.tensors[0] }

@@ -9,6 +9,10 @@ import RecMath
 /// - `W` (d × k_{L−1}, row u = output u's weights) and `b` (1 × d): the output layer;
 /// - with side information of F features, `V_s` (F × k₀) last: the side features' input weights.
 ///
+/// With side information at every layer (``AutoRecConfiguration/sideEveryLayer``), each further
+/// hidden layer and the output layer read their input with the F side features appended, so
+/// `W_l` has k_{l−1} + F rows and the output `W` has k_{L−1} + F columns; no tensor is added.
+///
 /// The one-hidden-layer AutoRec is `[V, μ, W, b]`. Keeping one row per input in both the input
 /// and output weights makes every per-rating operation touch one contiguous row.
 public struct AutoRecParameters: Sendable, Equatable {
@@ -27,10 +31,10 @@ public struct AutoRecParameters: Sendable, Equatable {
     /// with the standard deviation of their rule (fan-in and fan-out of each matrix: d and k₀ for
     /// `V`, k_{L−1} and d for the output `W`) and start biases at zero.
     public init(
-        inputs: Int, layers: [Int], sideWidth: Int = 0, initialization: AutoRecConfiguration.Initialization,
-        scale: Float, using rng: inout SplitMix64
+        inputs: Int, layers: [Int], sideWidth: Int = 0, sideEveryLayer: Bool = false,
+        initialization: AutoRecConfiguration.Initialization, scale: Float, using rng: inout SplitMix64
     ) {
-        let shapes = Self.shapes(inputs: inputs, layers: layers, sideWidth: sideWidth)
+        let shapes = Self.shapes(inputs: inputs, layers: layers, sideWidth: sideWidth, sideEveryLayer: sideEveryLayer)
         var t = [Matrix]()
         for (i, s) in shapes.enumerated() {
             if i % 2 == 0 {
@@ -93,10 +97,16 @@ public struct AutoRecParameters: Sendable, Equatable {
     public var named: [(name: String, tensor: Matrix)] { Array(zip(names, tensors)) }
 
     /// The shapes (rows, cols) of every tensor for `inputs` inputs and these hidden layers.
-    static func shapes(inputs: Int, layers: [Int], sideWidth: Int = 0) -> [(rows: Int, cols: Int)] {
+    /// With `sideEveryLayer`, every further hidden layer's `W_l` has `sideWidth` more rows and the
+    /// output `W` as many more columns.
+    static func shapes(inputs: Int, layers: [Int], sideWidth: Int = 0, sideEveryLayer: Bool = false)
+        -> [(rows: Int, cols: Int)]
+    {
+        let extra = sideEveryLayer ? sideWidth : 0
         var s = [(inputs, layers[0]), (1, layers[0])]
-        for l in 1..<max(1, layers.count) { s += [(layers[l - 1], layers[l]), (1, layers[l])] }
-        return s + [(inputs, layers[layers.count - 1]), (1, inputs)] + (sideWidth > 0 ? [(sideWidth, layers[0])] : [])
+        for l in 1..<max(1, layers.count) { s += [(layers[l - 1] + extra, layers[l]), (1, layers[l])] }
+        return s + [(inputs, layers[layers.count - 1] + extra), (1, inputs)]
+            + (sideWidth > 0 ? [(sideWidth, layers[0])] : [])
     }
 
     /// Zeros of the same shapes (a gradient buffer).
@@ -121,10 +131,15 @@ final class AutoRecWorkspace {
     var inputs = [Float]()   // input values after input dropout and noise
     var weights = [Float]()  // loss weight per entry under masking noise
     var scratch = [Float]()
+    /// Side information at every layer: per hidden layer, its output (after dropout) with the side
+    /// features appended, as the next layer reads it; and ∂E/∂ of such an input.
+    var withSide = [Matrix]()
+    var sideGradient = Matrix(rows: 0, cols: 0)
     let input = SparseInputLayer.Workspace()
 
-    /// The output of the last hidden layer (the codes the output layer decodes).
-    var code: Matrix { hidden.last ?? Matrix(rows: 0, cols: 0) }
+    /// What the output layer decodes: the last hidden layer's output, with the side features
+    /// appended when they enter every layer.
+    var code: Matrix { withSide.last ?? hidden.last ?? Matrix(rows: 0, cols: 0) }
 
     func prepare(rows: Int, layers: [Int], entries: Int) {
         if hidden.count != layers.count || hidden.first?.rows != rows
@@ -134,6 +149,7 @@ final class AutoRecWorkspace {
             gradients = hidden
             dropped = layers.map { _ in Matrix(rows: 0, cols: 0) }
             masks = layers.map { _ in [] }
+            withSide = []
         }
         if outputs.count != entries {
             outputs = [Float](repeating: 0, count: entries)
@@ -170,17 +186,60 @@ struct AutoRecNetwork {
             weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
             side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
             into: &ws.hidden[0])
+        let f = sideWidthPerLayer(p)
+        if f > 0 && ws.withSide.count != layers.count {
+            ws.withSide = layers.map { Matrix(rows: matrix.rows, cols: $0 + f) }
+        } else if f == 0 {
+            ws.withSide = []
+        }
         for l in 0..<layers.count {
             let pDrop = configuration.dropout(afterLayer: l)
             if training && pDrop > 0 {
                 Dropout(probability: pDrop).forward(ws.hidden[l], mask: &ws.masks[l], dropped: &ws.dropped[l],
                                                     using: &rng)
             }
+            var input = training && pDrop > 0 ? ws.dropped[l] : ws.hidden[l]
+            if f > 0 {
+                Self.append(side, width: f, to: input, into: &ws.withSide[l])
+                input = ws.withSide[l]
+            }
             if l + 1 < layers.count {
-                let input = training && pDrop > 0 ? ws.dropped[l] : ws.hidden[l]
                 DenseLayer(activation: g).forward(input, weight: p.tensors[2 * (l + 1)],
                                                   bias: p.tensors[2 * (l + 1) + 1], into: &ws.hidden[l + 1])
             }
+        }
+    }
+
+    /// F, the side features' width, when they enter every layer (``AutoRecConfiguration/sideEveryLayer``);
+    /// otherwise 0.
+    func sideWidthPerLayer(_ p: AutoRecParameters) -> Int {
+        configuration.sideEveryLayer == true ? p.decoderWeight.cols - layers[layers.count - 1] : 0
+    }
+
+    /// `out = [x | S]`: the rows of `x` with their side features appended as `width` more columns
+    /// (zeros without side features, e.g. a folded-in user).
+    ///
+    /// - Complexity: O(rows × (x.cols + width)).
+    static func append(_ side: CSRMatrix?, width: Int, to x: Matrix, into out: inout Matrix) {
+        let k = x.cols, n = k + width
+        if out.rows != x.rows || out.cols != n { out = Matrix(rows: x.rows, cols: n) }
+        x.storage.withUnsafeBufferPointer { xs in
+            out.storage.withUnsafeMutableBufferPointer { os in
+                for r in 0..<x.rows {
+                    let row = os.baseAddress! + r * n
+                    row.update(from: xs.baseAddress! + r * k, count: k)
+                    (row + k).update(repeating: 0, count: width)
+                    guard let side, r < side.rows else { continue }
+                    for e in side.rowStart[r]..<side.rowStart[r + 1] { row[k + Int(side.columns[e])] = side.values[e] }
+                }
+            }
+        }
+    }
+
+    /// `out` = the first `k` columns of `x`.
+    static func leadingColumns(_ x: Matrix, _ k: Int, into out: inout Matrix) {
+        for r in 0..<x.rows {
+            for c in 0..<k { out.storage[r * k + c] = x.storage[r * x.cols + c] }
         }
     }
 
@@ -261,7 +320,19 @@ struct AutoRecNetwork {
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, side: batch.side?.matrix, data: data,
                       workspace: ws, training: training, rng: &rng)
         func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
-        func layerOutput(_ l: Int) -> Matrix { dropped(l) ? ws.dropped[l] : ws.hidden[l] }
+        let f = sideWidthPerLayer(p)
+        // What layer l + 1 (or the output layer) read: with side information at every layer, the
+        // output with the side features appended.
+        func layerOutput(_ l: Int) -> Matrix { f > 0 ? ws.withSide[l] : dropped(l) ? ws.dropped[l] : ws.hidden[l] }
+        // ∂E/∂ of what layer l + 1 read goes into layer l's gradient, minus the side columns.
+        func backInto(_ l: Int, _ body: (inout Matrix) -> Void) {
+            guard f > 0 else { return body(&ws.gradients[l]) }
+            if ws.sideGradient.rows != m.rows || ws.sideGradient.cols != layers[l] + f {
+                ws.sideGradient = Matrix(rows: m.rows, cols: layers[l] + f)
+            }
+            body(&ws.sideGradient)
+            Self.leadingColumns(ws.sideGradient, layers[l], into: &ws.gradients[l])
+        }
         decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
 
         let (objective, squaredError) = loss.evaluate(
@@ -271,9 +342,11 @@ struct AutoRecNetwork {
         // Backward.
         let out = p.outputIndex
         withPair(&grads, out) { dw, db in
-            SampledOutputLayer(activation: configuration.decoder).backward(
-                ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
-                weightGradient: &dw, biasGradient: &db, codeGradient: &ws.gradients[depth - 1])
+            backInto(depth - 1) { dh in
+                SampledOutputLayer(activation: configuration.decoder).backward(
+                    ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
+                    weightGradient: &dw, biasGradient: &db, codeGradient: &dh)
+            }
         }
         let g = configuration.encoder
         for l in stride(from: depth - 1, through: 0, by: -1) {
@@ -281,9 +354,11 @@ struct AutoRecNetwork {
             if l > 0 {
                 let dz = ws.gradients[l]
                 withPair(&grads, 2 * l) { dw, db in
-                    DenseLayer(activation: g).backward(
-                        dz, input: layerOutput(l - 1), weight: p.tensors[2 * l], weightGradient: &dw,
-                        biasGradient: &db, scratch: &ws.scratch, inputGradient: &ws.gradients[l - 1])
+                    backInto(l - 1) { dx in
+                        DenseLayer(activation: g).backward(
+                            dz, input: layerOutput(l - 1), weight: p.tensors[2 * l], weightGradient: &dw,
+                            biasGradient: &db, scratch: &ws.scratch, inputGradient: &dx)
+                    }
                 }
             }
         }

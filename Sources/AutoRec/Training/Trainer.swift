@@ -109,7 +109,7 @@ struct Trainer {
             if let validator = scoring {
                 // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
                 // dropout its codes are exactly the codes of the current weights.
-                let fresh = config.optimizer.kind == .lbfgs && config.codeDropout == 0 && config.inputDropout == 0
+                let fresh = config.optimizer.kind == .lbfgs && !config.hasTrainingNoise
                 let h = fresh ? ws.code : AutoRecModel.allCodes(config, state.params, data)
                 let rmse = validator.rmse(config, state.params, codes: h, scale: scale)
                 record.validationRMSE = rmse

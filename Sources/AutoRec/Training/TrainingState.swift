@@ -74,7 +74,8 @@ struct TrainingState {
                     + "--patience may change when resuming)")
         }
         let shapes = AutoRecParameters.shapes(inputs: data.inputs, layers: configuration.hiddenLayers,
-                                              sideWidth: data.sideWidth)
+                                              sideWidth: data.sideWidth,
+                                              sideEveryLayer: configuration.sideEveryLayer == true)
         func tensors(_ prefix: String) throws -> [Matrix] {
             try shapes.enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
         }

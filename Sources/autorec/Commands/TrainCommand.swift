@@ -93,7 +93,7 @@ struct TrainCommand: AsyncParsableCommand {
             return try await trainGroups(grouping, config: config, parts: p, description: description)
         }
         var model = AutoRecModel(configuration: config)
-        if modelOptions.sideInformation {
+        if modelOptions.sideInformation || modelOptions.sideEveryLayer {
             model.sideFeatures = try sideFeatures(for: config.orientation, train: p.train)
         }
         model.checkpointPath = checkpoint

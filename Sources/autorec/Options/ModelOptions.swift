@@ -66,6 +66,10 @@ struct ModelOptions: ParsableArguments {
             + "users.dat) for user-based models, items' genres and release decade (u.item, movies.dat) for item-based; "
             + "entities without attributes get zeros."))
     var sideInformation = false
+    @Flag(help: ArgumentHelp(
+        "Append the side information to the input of every layer, hidden and output, each with its own weights "
+            + "(Strub et al.'s hybrid; implies --side-information)."))
+    var sideEveryLayer = false
     @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
             + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec).", valueName: "lambda"))
@@ -149,6 +153,7 @@ struct ModelOptions: ParsableArguments {
         c.gaussianNoise = gaussianNoise ?? c.gaussianNoise
         c.refeedSteps = refeedSteps ?? c.refeedSteps
         if tiedWeights { c.tiedWeights = true }
+        if sideEveryLayer { c.sideEveryLayer = true }
         c.optimizer.kind = optimizer ?? c.optimizer.kind
         c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
         c.optimizer.momentum = momentum
