@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    @Test("saving over a group model folder replaces all of it: no group folder of the old model remains")
+    func replaces() throws {
+        let folder = try TemporaryFolder()
+        let (_, dir) = try Self.saved(in: folder)
+        var c = smallConfig(.user)
+        c.epochs = 2
+        var none = GroupedAutoRec(configuration: c, grouping: .genderAge, users: GroupedAutoRecTests.users)
+        none.minimumGroupSize = 100
+        try none.fit(Self.table, validation: nil)
+        try none.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        #expect(try folder.contents() == ["model"], "a temporary or set-aside folder was left behind")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(names == ["everyone", "model.json", "weights.safetensors"])
+        let (loaded, _) = try GroupedAutoRec.load(from: dir)
+        #expect(loaded.groups.allSatisfy { $0 == nil } && loaded.predict(user: 0, item: 1) == none.predict(user: 0, item: 1))
+    }
+
     @Test("an untrained group model is not saved")
     func untrained() throws {
         let folder = try TemporaryFolder()
