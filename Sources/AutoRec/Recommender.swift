@@ -75,8 +75,11 @@ public struct Recommender: Sendable {
         }
     }
 
-    /// The trained model.
+    /// The trained model (for a group model, its model trained on everyone).
     public let model: AutoRecModel
+    /// The group model whose routing known users' predictions and rankings follow, when serving
+    /// one (``init(grouped:training:items:)``).
+    public let grouped: GroupedAutoRec?
     /// Its training ratings, with the raw-id maps.
     public let training: RatingTable
     /// Titles and genres, when known.
@@ -89,7 +92,25 @@ public struct Recommender: Sendable {
 
     /// Wraps a trained model; fits the fallback baseline on `training` (milliseconds).
     public init(model: AutoRecModel, training: RatingTable, items: ItemCatalog? = nil) throws {
+        try self.init(model, grouped: nil, training: training, items: items)
+    }
+
+    /// Wraps a trained group model: a known user's predictions and rankings come from the model
+    /// of the user's group, or from the model trained on everyone when the group has none. Fold-in
+    /// of a new user's (or item's) ratings and similar items use the model trained on everyone.
+    ///
+    /// - Parameter training: The training ratings of the model trained on everyone.
+    /// - Throws: ``ConfigurationError`` when the model is not trained.
+    public init(grouped: GroupedAutoRec, training: RatingTable, items: ItemCatalog? = nil) throws {
+        guard let everyone = grouped.everyone else {
+            throw ConfigurationError.invalid("the group model is not trained")
+        }
+        try self.init(everyone, grouped: grouped, training: training, items: items)
+    }
+
+    private init(_ model: AutoRecModel, grouped: GroupedAutoRec?, training: RatingTable, items: ItemCatalog?) throws {
         self.model = model
+        self.grouped = grouped
         self.training = training
         self.items = items
         var b = BaselinePredictor()
@@ -108,13 +129,16 @@ public struct Recommender: Sendable {
         let i = training.itemIDs.index(of: item).flatMap { itemSeen[Int($0)] ? $0 : nil }
         let value: Float, source: Source
         switch (u, i) {
-        case let (u?, i?): (value, source) = (model.predict(user: u, item: i), .model)
+        case let (u?, i?): (value, source) = (model(for: u).predict(user: u, item: i), .model)
         case let (nil, i?): (value, source) = (baseline.predict(user: -1, item: i), .newUser)
         case let (u?, nil): (value, source) = (baseline.predict(user: u, item: -1), .newItem)
         case (nil, nil): (value, source) = (baseline.predict(user: -1, item: -1), .newUserAndItem)
         }
         return Prediction(user: user, item: item, rating: training.scale.clip(value), source: source)
     }
+
+    /// The model that answers for known user `u`: its group's, else ``model``.
+    private func model(for u: Int32) -> AutoRecModel { grouped?.model(for: u) ?? model }
 
     /// The `count` best items for a known user, best first, with the items they rated in training
     /// left out (unless `includeRated`), optionally among `candidates` only.
@@ -131,7 +155,7 @@ public struct Recommender: Sendable {
         var scores = [Float](repeating: 0, count: training.itemCount)
         var source = Source.model
         if let u = training.userIDs.index(of: user), userSeen[Int(u)] {
-            model.scores(forUser: u, into: &scores)
+            model(for: u).scores(forUser: u, into: &scores)
             if !includeRated { for k in ratingRows[Int(u)] { scores[Int(training.items[Int(k)])] = -.infinity } }
         } else {
             source = .newUser

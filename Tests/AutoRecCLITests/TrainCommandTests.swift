@@ -117,7 +117,7 @@ extension CLI {
             }
         }
 
-        @Test("--groups trains per-group models and evaluates the routed predictions; it refuses --save")
+        @Test("--groups trains per-group models and evaluates the routed predictions; it refuses --checkpoint")
         func groups() async throws {
             let folder = try TemporaryFolder()
             let data = try Fixture.movieLens100K(in: folder)
@@ -129,11 +129,48 @@ extension CLI {
             #expect((json["model"] as? String)?.hasPrefix("grouped U-AutoRec") == true)
             #expect(((json["test"] as? [String: Any])?["rmse"] as? Double) != nil)
             #expect {
-                try AutoRecCommand.parseAsRoot(["train", "--data", data, "--groups", "kmeans:2", "--save", "m"])
-            } throws: { message(for: $0).contains("group models cannot be saved or checkpointed yet") }
+                try AutoRecCommand.parseAsRoot(["train", "--data", data, "--groups", "kmeans:2", "--checkpoint", "c"])
+            } throws: { message(for: $0).contains("group models cannot be checkpointed or resumed yet") }
             await #expect {
                 try await autorec("train", "--data", data, "--groups", "gender-age", "--quiet")
             } throws: { message(for: $0).contains("--groups gender-age: \(data) has no user file") }
+        }
+
+        @Test("train --groups --save writes one folder that evaluate, predict and recommend read, routed by group")
+        func groupsSaved() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("groups"), trained = folder.file("train.json"), evaluated = folder.file("eval.json")
+            try await autorec(
+                "train", "--data", data, "--model", "u-autorec", "--groups", "kmeans:2", "--group-minimum", "3",
+                "--hidden-units", "4", "--epochs", "3", "--seed", "5", "--save", dir, "--report", trained, "--quiet")
+            let (model, training) = try GroupedAutoRec.load(from: dir)
+            #expect(model.groups.contains { $0 != nil }, "no group got a model of its own")
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+            #expect(names.contains("everyone") && names.contains("report.json") && names.contains("model.json"))
+
+            try await autorec("evaluate", "--model", dir, "--data", data, "--seed", "5", "--report", evaluated, "--quiet")
+            let a = try #require((try jsonFile(trained)["test"] as? [String: Any])?["rmse"] as? Double)
+            let e = try jsonFile(evaluated)
+            let b = try #require((e["test"] as? [String: Any])?["rmse"] as? Double)
+            #expect(abs(a - b) < 1e-9, "train reported \(a), evaluate \(b)")
+            #expect(e["model"] as? String == "grouped U-AutoRec")
+
+            let recommender = try Recommender(grouped: model, training: training)
+            // A user with a group model of their own, so the answer is not the fallback's.
+            let u = try #require(model.groupOfUser.indices.first { model.groupOfUser[$0] >= 0
+                && model.groups[model.groupOfUser[$0]] != nil })
+            let user = training.userIDs.rawID(Int32(u))
+            let p = try #require(
+                try Executable.json("predict", "--model", dir, "--user", user, "--item", "2", "--json") as? [String: Any])
+            #expect((p["rating"] as? Double).map(Float.init) == recommender.predict(user: user, item: "2").rating)
+            #expect(p["source"] as? String == "model")
+            let list = try #require(
+                try Executable.json("recommend", "--model", dir, "--user", user, "--count", "5", "--json")
+                    as? [[String: Any]])
+            let expected = try recommender.recommend(user: user, count: 5).items
+            #expect(list.compactMap { $0["item"] as? String } == expected.map(\.item))
+            #expect(list.first?["title"] as? String == expected.first.map { "Film \($0.item) (19\(70 + (Int($0.item) ?? 0)))" })
         }
 
         @Test(

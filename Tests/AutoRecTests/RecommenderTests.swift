@@ -51,6 +51,33 @@ import Testing
         }
     }
 
+    @Test("a group model's recommender answers known users with their group's model, fold-in with everyone's")
+    func grouped() throws {
+        let m = try GroupedAutoRecFileTests.trained(.user)
+        let table = GroupedAutoRecFileTests.table
+        let r = try Recommender(grouped: m, training: table)
+        let everyone = try #require(m.everyone)
+        let group = try #require(m.groups[GroupedAutoRecFileTests.women])
+        // User 0 is in the group with a model, user 25 in the one below the minimum.
+        for (u, served) in [(0, group), (25, everyone)] as [(Int32, AutoRecModel)] {
+            let user = table.userIDs.rawID(u)
+            for i in 0..<24 as Range<Int32> {
+                let p = r.predict(user: user, item: table.itemIDs.rawID(i))
+                #expect(p.rating == table.scale.clip(served.predict(user: u, item: i)) && p.source == .model)
+            }
+            var scores = [Float](repeating: 0, count: 24)
+            served.scores(forUser: u, into: &scores)
+            let best = (0..<24).max { scores[$0] < scores[$1] }.map { table.itemIDs.rawID(Int32($0)) }
+            let (top, source) = try r.recommend(user: user, count: 1, includeRated: true)
+            #expect(top.map(\.item) == [best].compactMap { $0 } && source == .model)
+        }
+        #expect(r.predict(user: "u0", item: "i0").rating != table.scale.clip(everyone.predict(user: 0, item: 0)))
+        let plain = try Recommender(model: everyone, training: table)
+        #expect(try r.recommend(foldingIn: [("i1", 5), ("i3", 2)], count: 5).items
+                == plain.recommend(foldingIn: [("i1", 5), ("i3", 2)], count: 5).items)
+        #expect(r.kind == "grouped U-AutoRec")
+    }
+
     @Test("ids quoted in a request error have their control characters escaped")
     func escapedIDs() throws {
         let u = try Self.recommender(.user)

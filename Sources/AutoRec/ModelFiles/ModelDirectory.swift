@@ -59,15 +59,18 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   - weights: The tensors for `weights.safetensors`.
     ///   - model: The value for `model.json`; it should carry an integer `formatVersion`.
     ///   - report: The value for `report.json`, or `nil` to write none.
+    ///   - contents: Writes further files or folders into the temporary folder whose path it is
+    ///     given (a group model's sub-folders), so they are replaced with the rest in one rename.
     /// - Throws: ``ModelFileError/encodingFailed(path:detail:)`` when a value cannot be encoded
-    ///   (nothing is written then), or any error of ``save(weights:modelJSON:reportJSON:)``.
-    public func save(weights: SafeTensorsFile, model: some Encodable, report: (any Encodable)? = nil)
-        throws(ModelFileError)
-    {
+    ///   (nothing is written then), or any error of ``save(weights:modelJSON:reportJSON:contents:)``.
+    public func save(
+        weights: SafeTensorsFile, model: some Encodable, report: (any Encodable)? = nil,
+        contents: (_ folder: String) throws(ModelFileError) -> Void = { _ in }
+    ) throws(ModelFileError) {
         let modelJSON = try Self.encodeJSON(model, path: modelPath)
         let reportJSON = try report.map { r throws(ModelFileError) in try Self.encodeJSON(r, path: reportPath)
         }
-        try save(weights: weights, modelJSON: modelJSON, reportJSON: reportJSON)
+        try save(weights: weights, modelJSON: modelJSON, reportJSON: reportJSON, contents: contents)
     }
 
     /// Saves a model atomically from already encoded JSON.
@@ -80,19 +83,24 @@ public struct ModelDirectory: Sendable, Hashable {
     ///   - weights: The tensors for `weights.safetensors`.
     ///   - modelJSON: The bytes of `model.json`.
     ///   - reportJSON: The bytes of `report.json`, or `nil` to write none.
+    ///   - contents: Writes further files or folders into the temporary folder whose path it is
+    ///     given, after the three files; nothing by default.
     /// - Throws: ``ModelFileError/cannotWrite(_:)`` when ``path`` holds something that is not a
     ///   model directory, or writing fails; ``ModelFileError/reservedName(path:tensor:)`` for a
-    ///   reserved tensor name. ``path`` is then unchanged and the temporary folder is removed.
+    ///   reserved tensor name; what `contents` throws. ``path`` is then unchanged and the
+    ///   temporary folder is removed.
     /// - Complexity: O(size of the weights), written once.
-    public func save(weights: SafeTensorsFile, modelJSON: Data, reportJSON: Data? = nil)
-        throws(ModelFileError)
-    {
+    public func save(
+        weights: SafeTensorsFile, modelJSON: Data, reportJSON: Data? = nil,
+        contents: (_ folder: String) throws(ModelFileError) -> Void = { _ in }
+    ) throws(ModelFileError) {
         try AtomicWriter.writeFolder(at: path, kind: Self.folderKind, wrappingErrors: ModelFileError.cannotWrite) {
             temp throws(ModelFileError) in
             // Small files first: the large weights are the likeliest to fail (disk full).
             try Self.writeData(modelJSON, to: "\(temp)/\(Self.modelFileName)")
             if let reportJSON { try Self.writeData(reportJSON, to: "\(temp)/\(Self.reportFileName)") }
             try weights.write(to: "\(temp)/\(Self.weightsFileName)")
+            try contents(temp)
         }
     }
 
@@ -171,6 +179,25 @@ public struct ModelDirectory: Sendable, Hashable {
         let data = try loadModelJSON()
         _ = try Self.checkFormatVersion(of: data, supported: supportedFormatVersion, path: modelPath)
         return try Self.decodeJSON(type, from: data, path: modelPath)
+    }
+
+    /// The `model` field of `model.json`, which names the kind of model the folder holds
+    /// (`I-AutoRec`, `Grouped AutoRec`, ...), read without decoding the rest.
+    ///
+    /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` when the file is not a JSON object
+    ///   with a string `model` field, or a read error.
+    public func loadModelKind() throws(ModelFileError) -> String {
+        try Self.modelKind(of: try loadModelJSON(), path: modelPath)
+    }
+
+    /// The string `model` field of the `model.json` bytes `json` read from `path`.
+    ///
+    /// - Throws: ``ModelFileError/invalidJSON(path:detail:)`` when there is none.
+    public static func modelKind(of json: Data, path: String) throws(ModelFileError) -> String {
+        guard case let .object(fields) = try decodeJSON(JSONValue.self, from: json, path: path),
+              case let .string(kind)? = fields["model"]
+        else { throw .invalidJSON(path: path, detail: "no 'model' field naming the model kind") }
+        return kind
     }
 
     /// Decodes `report.json`, or returns `nil` when the model was saved without one.

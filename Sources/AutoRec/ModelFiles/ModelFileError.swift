@@ -55,6 +55,9 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A tensor that must hold finite numbers holds a NaN or an infinity, first at `index` (one
     /// coordinate per dimension).
     case nonFiniteValue(path: String, tensor: String, index: [Int], value: String)
+    /// A tensor holds a value its meaning does not allow (a group number beyond the groups listed
+    /// in `model.json`), first at `index`; `allowed` says what may be there.
+    case valueOutOfRange(path: String, tensor: String, index: [Int], value: String, allowed: String)
     /// The training ratings stored beside a model's weights are inconsistent; `problem` says how.
     case corruptTrainingRatings(path: String, problem: String)
     /// A field of `model.json` decoded but holds a value no model can have; `problem` says what
@@ -133,6 +136,9 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .nonFiniteValue(path, tensor, index, value):
             return "\(path): tensor '\(tensor)' holds \(value) at \(index) (the file is corrupt: "
                 + "retrain the model or restore a copy)"
+        case let .valueOutOfRange(path, tensor, index, value, allowed):
+            return "\(path): tensor '\(tensor)' holds \(value) at \(index), but only \(allowed) may be there "
+                + "(the file is corrupt: retrain the model or restore a copy)"
         case let .corruptTrainingRatings(path, problem):
             return "\(path): the stored training ratings are corrupt: \(problem) "
                 + "(retrain the model or restore a copy)"

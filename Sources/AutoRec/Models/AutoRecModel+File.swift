@@ -3,7 +3,7 @@ import RecData
 import RecMath
 
 /// What `model.json` holds for an AutoRec model: everything but the tensors.
-public struct AutoRecModelDescription: Codable, Sendable, Equatable {
+public struct AutoRecModelDescription: ModelDescription, Codable, Sendable, Equatable {
     /// Version of this layout; loading refuses newer versions.
     public var formatVersion: Int
     /// `I-AutoRec` or `U-AutoRec`.
@@ -25,21 +25,8 @@ public struct AutoRecModelDescription: Codable, Sendable, Equatable {
     /// information (formatVersion 2).
     public var sideFeatures: [String]?
 
-    /// Decodes and validates the bytes of a `model.json`: the `formatVersion` first, then the
-    /// fields, then ``validate(path:)``.
-    ///
-    /// - Parameters:
-    ///   - json: The file's bytes.
-    ///   - path: The file, named in errors.
-    /// - Returns: A description every field of which a model can have.
-    /// - Throws: ``ModelFileError`` naming `path` and the field at fault.
-    public static func decode(_ json: Data, path: String) throws(ModelFileError) -> Self {
-        _ = try ModelDirectory.checkFormatVersion(
-            of: json, supported: AutoRecModel.formatVersion, path: path)
-        let d = try ModelDirectory.decodeJSON(Self.self, from: json, path: path)
-        try d.validate(path: path)
-        return d
-    }
+    /// ``AutoRecModel/formatVersion``.
+    public static var supportedFormatVersion: Int { AutoRecModel.formatVersion }
 
     /// Checks what decoding cannot: every field holds a value a trained model can have.
     ///

@@ -59,6 +59,21 @@ public struct GroupedAutoRec: RatingModel, Sendable {
         self.users = users
     }
 
+    /// A trained model put back together from its parts (``load(from:)``).
+    init(
+        grouping: Grouping, minimumGroupSize: Int, everyone: AutoRecModel, groups: [AutoRecModel?],
+        groupOfUser: [Int]
+    ) {
+        self.init(configuration: everyone.configuration, grouping: grouping)
+        self.minimumGroupSize = minimumGroupSize
+        self.everyone = everyone
+        self.groups = groups
+        self.groupOfUser = groupOfUser
+    }
+
+    /// `grouped I-AutoRec`, `grouped Deep U-AutoRec`, ...: the name of the models it holds.
+    public var modelName: String { "grouped \(AutoRecModel(configuration: configuration).modelName)" }
+
     /// Whether the shared model's final weights were refit on the validation ratings.
     public var trainedOnValidation: Bool { everyone?.trainedOnValidation ?? false }
 

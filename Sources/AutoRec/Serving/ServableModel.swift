@@ -8,7 +8,7 @@ import RecData
 /// ``ServableModelLoader``. Conforming types are immutable, so one instance answers many
 /// concurrent requests; a reload swaps in a new instance.
 public protocol ServableModel: Sendable {
-    /// The model's name as written in its folder (`I-AutoRec`, `U-AutoRec`, ...).
+    /// The model's name (`I-AutoRec`, `U-AutoRec`, `grouped U-AutoRec`, ...).
     var kind: String { get }
     /// The rating scale of its training data; ratings outside it are refused.
     var scale: RatingScale { get }
@@ -37,7 +37,7 @@ public protocol ServableModel: Sendable {
 }
 
 extension Recommender: ServableModel {
-    public var kind: String { model.modelName }
+    public var kind: String { grouped?.modelName ?? model.modelName }
     public var scale: RatingScale { training.scale }
     public var userCount: Int { training.userCount }
     public var itemCount: Int { training.itemCount }
@@ -72,6 +72,7 @@ public enum ServableModelLoader {
     public static let loaders: [String: @Sendable (String) throws -> any ServableModel] = [
         "I-AutoRec": loadAutoRec, "U-AutoRec": loadAutoRec,
         "Deep I-AutoRec": loadAutoRec, "Deep U-AutoRec": loadAutoRec,
+        GroupedAutoRecDescription.kind: loadGrouped,
     ]
 
     /// Loads the model folder at `path`, behind a ``CachedModel`` (each known user's ranking is
@@ -81,11 +82,7 @@ public enum ServableModelLoader {
     public static func load(folder path: String) throws -> LoadedModel {
         let dir = ModelDirectory(path)
         let json = try dir.loadModelJSON()
-        struct Kind: Decodable { var model: String }
-        guard let kind = try? JSONDecoder().decode(Kind.self, from: json).model else {
-            throw ModelFileError.invalidJSON(
-                path: dir.modelPath, detail: "no 'model' field naming the model kind")
-        }
+        let kind = try ModelDirectory.modelKind(of: json, path: dir.modelPath)
         guard let loader = loaders[kind] else {
             throw ModelFileError.invalidJSON(
                 path: dir.modelPath,
@@ -96,6 +93,14 @@ public enum ServableModelLoader {
         var hash = FNV1a()
         hash.add(json)
         if let weights = FileManager.default.contents(atPath: dir.weightsPath) { hash.add(weights) }
+        // A group model's models live in sub-folders: they are part of its version.
+        let subfolders = (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.sorted() ?? []
+        for name in subfolders where POSIXFile.kind(of: "\(dir.path)/\(name)") == .directory {
+            let sub = ModelDirectory("\(dir.path)/\(name)")
+            for file in [sub.modelPath, sub.weightsPath] {
+                if let data = FileManager.default.contents(atPath: file) { hash.add(data) }
+            }
+        }
         return LoadedModel(model: CachedModel(model), path: path, version: hash.hex)
     }
 
@@ -103,14 +108,26 @@ public enum ServableModelLoader {
     @Sendable
     static func loadAutoRec(_ path: String) throws -> any ServableModel {
         let (model, training) = try AutoRecModel.load(from: path)
-        let description = try? ModelDirectory(path).loadModel(
-            AutoRecModelDescription.self, supportedFormatVersion: AutoRecModel.formatVersion)
-        var catalog: ItemCatalog?
-        if let data = description?.dataPath, let set = try? Dataset.detect(at: data) {
-            catalog =
-                (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
-        }
-        return try Recommender(model: model, training: training, items: catalog)
+        return try Recommender(model: model, training: training, items: titles(path, training))
+    }
+
+    /// A group model's folder: known users are served by their group's model, fold-in by the
+    /// model trained on everyone.
+    @Sendable
+    static func loadGrouped(_ path: String) throws -> any ServableModel {
+        let (model, training) = try GroupedAutoRec.load(from: path)
+        return try Recommender(grouped: model, training: training, items: titles(path, training))
+    }
+
+    /// Titles from the data the model in `path` was trained on (its `model.json`'s `dataPath`),
+    /// when that is still readable; nil otherwise.
+    static func titles(_ path: String, _ training: RatingTable) -> ItemCatalog? {
+        struct Source: Decodable { var dataPath: String? }
+        guard let json = try? ModelDirectory(path).loadModelJSON(),
+              let data = try? JSONDecoder().decode(Source.self, from: json).dataPath,
+              let set = try? Dataset.detect(at: data)
+        else { return nil }
+        return (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
     }
 }
 

@@ -11,7 +11,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         discussion: """
             Test ratings are predicted from the model's own training vectors; users or items the model \
             never saw take the --cold-start path. The same --data, split options and --seed as in \
-            'train' give the same test part.
+            'train' give the same test part. A group model (train --groups --save) scores each user \
+            with the model of the user's group, or with its model trained on everyone.
 
             Examples:
               autorec evaluate --model runs/i --data ~/data/ml-1m
@@ -35,7 +36,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         try checkOutputs(files: [evaluation.report])
         runtime.apply()
         try await data.fetchIfNeeded()
-        let (loaded, training) = try AutoRecModel.load(from: model)
+        let saved = try SavedModel.load(model)
+        let (loaded, training) = (saved.model, saved.training)
         let test: RatingTable, description: String
         if all {
             test = try data.load().ratings
@@ -58,7 +60,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                                     relevanceThreshold: evaluation.relevanceThreshold)
         }
         let elapsed = clock.now - start
-        let report = EvaluationReport(model: loaded.modelName, configuration: try JSONValue(encoding: loaded.configuration),
+        let report = EvaluationReport(model: saved.name, configuration: try JSONValue(encoding: saved.configuration),
                                       test: result, validation: nil, ranking: ranking,
                                       seconds: Double(elapsed.components.seconds)
                                           + Double(elapsed.components.attoseconds) * 1e-18)

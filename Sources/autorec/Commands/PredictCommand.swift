@@ -9,7 +9,8 @@ struct PredictCommand: AsyncParsableCommand {
         abstract: "Predict the rating a user would give an item, from a saved model.",
         discussion: """
             Ids are the raw ids of the data set. An unknown user or item gets the bias baseline's \
-            answer, and the output says so.
+            answer, and the output says so. A group model (train --groups --save) answers with the \
+            model of the user's group, or with its model trained on everyone.
 
             Examples:
               autorec predict --model runs/i --user 1 --item 1193
@@ -22,8 +23,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (m, training) = try AutoRecModel.load(from: model)
-        let r = try Recommender(model: m, training: training)
+        let r = try SavedModel.load(model).recommender()
         let p = r.predict(user: user, item: item)
         if json { try printJSON(p) } else { print("\(p.user)\t\(p.item)\t\(fixed(Double(p.rating)))\t\(p.source.rawValue)") }
     }

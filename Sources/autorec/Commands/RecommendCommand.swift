@@ -13,6 +13,8 @@ struct RecommendCommand: AsyncParsableCommand {
             (or from --items). A user unknown to the model gets the items with the best baseline score \
             unless their ratings are given with --ratings (U-AutoRec folds them in without retraining). \
             --new-item scores a new item from ratings given with --ratings (I-AutoRec fold-in). \
+            A group model (train --groups --save) ranks for a known user with the model of the user's \
+            group (or its model trained on everyone); fold-in uses its model trained on everyone. \
             Ratings files have one 'id<TAB>rating' (or 'id,rating') per line; '-' reads stdin.
 
             Examples:
@@ -43,9 +45,8 @@ struct RecommendCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (m, training) = try AutoRecModel.load(from: model)
-        let catalog = loadTitles(training)
-        let r = try Recommender(model: m, training: training, items: catalog)
+        let saved = try SavedModel.load(model)
+        let r = try saved.recommender(items: loadTitles(saved.training))
         let ids = candidates?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if newItem, let path = ratings {
             let given = try readRatings(path)
@@ -87,9 +88,10 @@ struct RecommendCommand: AsyncParsableCommand {
 
     /// Item titles from --items or the folder the model was trained on, aligned with the model's items.
     func loadTitles(_ training: RatingTable) -> ItemCatalog? {
-        let desc = try? ModelDirectory(model).loadModel(AutoRecModelDescription.self,
-                                                       supportedFormatVersion: AutoRecModel.formatVersion)
-        guard let path = items ?? desc?.dataPath, let set = try? Dataset.detect(at: path) else { return nil }
+        struct Source: Decodable { var dataPath: String? }
+        let json = try? ModelDirectory(model).loadModelJSON()
+        let recorded = json.flatMap { try? JSONDecoder().decode(Source.self, from: $0).dataPath }
+        guard let path = items ?? recorded, let set = try? Dataset.detect(at: path) else { return nil }
         return (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
     }
 

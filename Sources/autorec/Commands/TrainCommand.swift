@@ -35,6 +35,7 @@ struct TrainCommand: AsyncParsableCommand {
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i --resume i.ckpt
               autorec train --data ml-1m --from-store ratings.sqlite --save runs/i2
+              autorec train --data ml-1m --model u-autorec --groups gender-age --save runs/groups
             """)
 
     @OptionGroup var data: DataOptions
@@ -58,7 +59,8 @@ struct TrainCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Train one model per group of users besides one on everyone: gender-age (needs u.user or users.dat) or "
-            + "kmeans:K on the users' rating vectors; each user is served by the group's model.",
+            + "kmeans:K on the users' rating vectors; each user is served by the group's model. --save "
+            + "writes all the models in one folder; --checkpoint and --resume are refused.",
         valueName: "grouping"))
     var groups: GroupedAutoRec.Grouping?
 
@@ -70,9 +72,9 @@ struct TrainCommand: AsyncParsableCommand {
         if splitOptions.split == .kfold { throw ValidationError("train takes one split; use --split random or given") }
         if let g = groups {
             if groupMinimum < 1 { throw ValidationError("--group-minimum must be at least 1, got \(groupMinimum)") }
-            if save != nil || checkpoint != nil || resume != nil {
-                throw ValidationError("--groups \(g): group models cannot be saved or checkpointed yet; "
-                                      + "leave out --save, --checkpoint and --resume")
+            if checkpoint != nil || resume != nil {
+                throw ValidationError("--groups \(g): group models cannot be checkpointed or resumed yet; "
+                                      + "leave out --checkpoint and --resume")
             }
         }
     }
@@ -161,7 +163,7 @@ extension TrainCommand {
         defer { stop.remove() }
         let evaluator = try evaluation.evaluator()
         let report = try evaluator.fitAndEvaluate(
-            &model, name: "grouped \(AutoRecModel(configuration: config).modelName)", configuration: config,
+            &model, name: model.modelName, configuration: config,
             train: p.train, validation: p.validation, test: p.test, rankingCutoff: evaluation.rankingK,
             relevanceThreshold: evaluation.relevanceThreshold)
         let trained = model.groups.count { $0 != nil }
@@ -171,6 +173,12 @@ extension TrainCommand {
                                       bestEpoch: model.everyone?.bestEpoch ?? 0,
                                       stoppedEarly: model.everyone?.stoppedEarly ?? false)
         if runtime.json { try printJSON(training) } else { printReport(report, splitDescription: description) }
+        // The model first: a report path that cannot be written must not lose the trained models.
+        if let dir = save {
+            try model.save(to: dir, userIDs: p.train.userIDs, itemIDs: p.train.itemIDs,
+                           dataPath: data.data == nil ? nil : try data.resolvedPath(), report: training)
+            log("saved \(dir)")
+        }
         if let path = evaluation.report { try writeJSON(training, to: path) }
     }
 

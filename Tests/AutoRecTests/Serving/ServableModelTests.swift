@@ -24,6 +24,28 @@ import Testing
         #expect(loaded.version.count == 16)
     }
 
+    @Test("a group model folder loads through the serving seam and answers as the group model does")
+    func loadGrouped() throws {
+        let dir = try TemporaryFolder()
+        let m = try GroupedAutoRecFileTests.trained(.user)
+        let table = GroupedAutoRecFileTests.table
+        try m.save(to: dir.file("g"), userIDs: table.userIDs, itemIDs: table.itemIDs)
+        let loaded = try ServableModelLoader.load(folder: dir.file("g"))
+        let direct = try Recommender(grouped: m, training: table)
+        #expect(loaded.model.kind == "grouped U-AutoRec" && loaded.model.foldInRefusal == nil)
+        for user in ["u0", "u19", "u25", "u29"] {
+            #expect(loaded.model.predict(user: user, item: "i3") == direct.predict(user: user, item: "i3"))
+            #expect(try loaded.model.recommend(user: user, count: 4, candidates: nil, includeRated: false, excluding: []).items
+                    == direct.recommend(user: user, count: 4).items)
+        }
+        // The version covers the group models in the sub-folders too.
+        var other = try GroupedAutoRecFileTests.trained(.user)
+        other.configuration.seed += 1
+        try other.fit(table, validation: nil)
+        try other.save(to: dir.file("g"), userIDs: table.userIDs, itemIDs: table.itemIDs)
+        #expect(try ServableModelLoader.load(folder: dir.file("g")).version != loaded.version)
+    }
+
     @Test("each prediction source has a distinct stable code")
     func codes() {
         let all: [Recommender.Source] = [.model, .newUser, .newItem, .newUserAndItem, .foldIn]
