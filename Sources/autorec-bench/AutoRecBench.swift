@@ -38,6 +38,11 @@ struct AutoRecBench: ParsableCommand {
     var layers: String?
     @Option(help: "Hidden activation (default: the model's, sigmoid).") var encoder: String?
     @Option(help: "Initialization: fixed, lecun, glorot, he (default: fixed).") var initialization: String?
+    @Flag(help: ArgumentHelp("Also time this build's dense GEMM (1024 x 1024 x 1024, same threads) after training "
+                             + "and print the training's useful GFLOP/s as a share of it."))
+    var gemm = false
+    @Option(help: "A GEMM figure measured elsewhere (e.g. ../shared/tools/sgemm-gflops.py) to print the share of.")
+    var referenceGflops: Double?
 
     func run() throws {
         Parallelism.defaultThreads = threads
@@ -106,8 +111,14 @@ struct AutoRecBench: ParsableCommand {
         let secs = (model.history + model.refitHistory).map(\.seconds).sorted()
         let median = secs[secs.count / 2]
         let nnz = Double(inner.train.count)
-        // Five passes over the ratings, each k multiply-adds (2 flops) per rating.
-        let gflops = 5 * 2 * nnz * Double(hidden) / median / 1e9
+        // Per rating: the input layer's two passes (forward, ∂V) of k₀ multiply-adds and the output
+        // layer's three (forward, ∂W, ∂H) of k_last; per encoded row, three GEMMs per further layer.
+        // One hidden layer: 5 · 2 · ratings · k.
+        let widths = config.hiddenLayers
+        let rows = Double(orientation == "user" ? inner.train.userCount : inner.train.itemCount)
+        var flop = 2 * nnz * Double(2 * widths[0] + 3 * widths[widths.count - 1])
+        for l in widths.indices.dropFirst() { flop += 6 * rows * Double(widths[l - 1] * widths[l]) }
+        let gflops = flop / median / 1e9
         var testSq = 0.0
         for k in 0..<(noEvaluation ? 0 : outer.test.count) {
             let p = table.scale.clip(model.predict(user: outer.test.users[k], item: outer.test.items[k]))
@@ -121,6 +132,14 @@ struct AutoRecBench: ParsableCommand {
         print(String(format: "best validation RMSE %.4f at epoch %d; test RMSE %.4f", best, model.bestEpoch,
                      (testSq / Double(outer.test.count)).squareRoot()))
         print("threads \(Parallelism.threads), peak RSS \(peakRSSMegabytes()) MB")
+        if gemm {
+            let machine = GemmBench.gflops(m: 1024, k: 1024, n: 1024, repeats: 5)
+            print(String(format: "GEMM (this build, 1024^3, %d threads): %.1f GFLOP/s; training useful / GEMM = %.0f%%",
+                         Parallelism.threads, machine, 100 * gflops / machine))
+        }
+        if let r = referenceGflops {
+            print(String(format: "reference GEMM %.1f GFLOP/s; training useful / reference = %.0f%%", r, 100 * gflops / r))
+        }
     }
 }
 

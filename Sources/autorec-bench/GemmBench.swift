@@ -42,4 +42,20 @@ struct GemmBench: ParsableCommand {
             print("\(name)\t\(String(format: "%.2f", flop / median / 1e9)) GFLOP/s\t\(String(format: "%.3f", median * 1e3)) ms")
         }
     }
+
+    /// GFLOP/s of A·B at this shape with the current thread count, median of `repeats` after a warm-up.
+    static func gflops(m: Int, k: Int, n: Int, repeats: Int) -> Double {
+        var rng = SplitMix64(seed: 1)
+        let a = Matrix(rows: m, cols: k, gaussianStandardDeviation: 1, using: &rng)
+        let b = Matrix(rows: k, cols: n, gaussianStandardDeviation: 1, using: &rng)
+        var c = Matrix(rows: m, cols: n)
+        Matrix.gemm(a, b, into: &c)
+        var seconds = [Double]()
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            Matrix.gemm(a, b, into: &c)
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return 2 * Double(m) * Double(k) * Double(n) / seconds.sorted()[seconds.count / 2] / 1e9
+    }
 }

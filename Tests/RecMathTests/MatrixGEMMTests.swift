@@ -3,8 +3,10 @@ import RecTestSupport
 import Testing
 
 @Suite struct MatrixGEMMTests {
-    /// (m, depth, n) around the 4-row block and the 16-column strip, plus one that runs on threads.
-    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (3, 5, 7), (4, 8, 16), (5, 9, 17), (9, 17, 33), (70, 61, 47)]
+    /// (m, depth, n) around the 4-row block and the 16-column strip, one that runs on threads, and
+    /// one deep enough for several column panels (depth 1,100: panels of 48 columns, the last of 5).
+    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (3, 5, 7), (4, 8, 16), (5, 9, 17), (9, 17, 33), (70, 61, 47),
+                                            (6, 1_100, 101)]
     static let forms: [(Bool, Bool)] = [(false, false), (true, false), (false, true)]
     static let cases = shapes.flatMap { s in forms.flatMap { f in [1, 2].map { (s.0, s.1, s.2, f.0, f.1, $0) } } }
 

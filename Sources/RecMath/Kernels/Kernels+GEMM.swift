@@ -9,7 +9,9 @@ extension Kernels {
     /// `B` (`depth × n`) and `C` (`· × n`) are row-major. With `rowStride = depth, depthStride = 1`
     /// this is C = A·B; with `rowStride = 1, depthStride = m` it is C = Aᵀ·B for a row-major
     /// `depth × m` matrix A. Four output rows share every load of a row of B; each row strip of
-    /// 16 columns lives in eight `SIMD8` accumulators.
+    /// 16 columns lives in eight `SIMD8` accumulators. Columns are taken in panels of about 256 KB
+    /// of B (depth × panel width), each panel finished for every row before the next, so a wide B
+    /// is read from L2 rather than memory; every C entry still sums over p in order.
     ///
     /// - Complexity: O(rows × depth × n).
     @inlinable
@@ -18,6 +20,11 @@ extension Kernels {
         b: UnsafePointer<Float>, n: Int, c: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         let rb = UnsafeRawPointer(b)
+        // Panel width: a multiple of 16 columns with depth × width × 4 bytes ≤ 256 KB.
+        let panel = max(16, (65_536 / max(1, depth)) & ~15)
+        var j0 = 0
+        while j0 < n {
+        let j1 = min(n, j0 &+ panel)
         var i = rows.lowerBound
         while i < rows.upperBound {
             let count = min(4, rows.upperBound &- i)
@@ -26,8 +33,8 @@ extension Kernels {
             let a1 = a + (i &+ min(1, count &- 1)) &* rowStride
             let a2 = a + (i &+ min(2, count &- 1)) &* rowStride
             let a3 = a + (i &+ min(3, count &- 1)) &* rowStride
-            var j = 0
-            while j &+ 16 <= n {
+            var j = j0
+            while j &+ 16 <= j1 {
                 var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
                 var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
                 for p in 0..<depth {
@@ -53,7 +60,7 @@ extension Kernels {
                 j &+= 16
             }
             // Columns past the last full strip: plain sums, one output at a time.
-            while j < n {
+            while j < j1 {
                 for r in 0..<count {
                     let ar = a + (i &+ r) &* rowStride
                     var s: Float = 0
@@ -64,6 +71,8 @@ extension Kernels {
                 j &+= 1
             }
             i &+= count
+        }
+        j0 = j1
         }
     }
 
