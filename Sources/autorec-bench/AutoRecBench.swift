@@ -38,6 +38,7 @@ struct AutoRecBench: ParsableCommand {
     var layers: String?
     @Option(help: "Hidden activation (default: the model's, sigmoid).") var encoder: String?
     @Option(help: "Initialization: fixed, lecun, glorot, he (default: fixed).") var initialization: String?
+    @Option(help: "Dense re-feeding steps after each mini-batch step (adam, sgd; 0: none).") var refeedSteps = 0
 
     func run() throws {
         Parallelism.defaultThreads = threads
@@ -68,6 +69,7 @@ struct AutoRecBench: ParsableCommand {
         config.refit = refit
         config.seed = seed
         config.codeDropout = codeDropout
+        config.refeedSteps = refeedSteps > 0 ? refeedSteps : nil
         config.fill = fill == "user-mean" ? .userMean : fill == "item-mean" ? .itemMean : .zero
         guard let kind = OptimizerConfiguration.Kind(rawValue: optimizer) else {
             throw ValidationError("unknown optimizer \(optimizer)")
