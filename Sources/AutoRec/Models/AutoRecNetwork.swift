@@ -118,6 +118,8 @@ final class AutoRecWorkspace {
     var gradients = [Matrix]()
     var outputs = [Float]()  // r̂ at each target entry
     var delta = [Float]()    // ∂E/∂(pre-activation output) at each entry
+    var denseOutputs = Matrix(rows: 0, cols: 0)  // r̂ over a dense batch (rows × inputs)
+    var denseDelta = Matrix(rows: 0, cols: 0)    // ∂E/∂(pre-activation output) over a dense batch
     var inputs = [Float]()   // input values after input dropout and noise
     var weights = [Float]()  // loss weight per entry under masking noise
     var scratch = [Float]()
@@ -140,6 +142,14 @@ final class AutoRecWorkspace {
             delta = [Float](repeating: 0, count: entries)
         }
     }
+
+    /// Sizes the buffers of a dense batch's output layer.
+    func prepareDense(rows: Int, outputs n: Int) {
+        if denseOutputs.rows != rows || denseOutputs.cols != n {
+            denseOutputs = Matrix(rows: rows, cols: n)
+            denseDelta = Matrix(rows: rows, cols: n)
+        }
+    }
 }
 
 /// The forward and backward passes of an AutoRec-family network over a sparse batch of rating
@@ -148,7 +158,9 @@ final class AutoRecWorkspace {
 ///
 /// Cost per call: five passes over the batch's observed ratings, each (width of the layer it
 /// touches) multiply-adds per rating, plus three GEMMs per further hidden layer and
-/// O((rows + inputs) × k) dense work. Nothing of size rows × inputs is ever formed.
+/// O((rows + inputs) × k) dense work. Nothing of size rows × inputs is formed for a sparse batch.
+/// A dense batch (re-feeding, `SparseBatch(dense:)`) and ``denseOutputs(_:batch:data:workspace:)``
+/// use the ``DenseOutputLayer`` instead: three GEMMs of rows × inputs × k.
 struct AutoRecNetwork {
     let configuration: AutoRecConfiguration
     var loss: any ReconstructionLoss = MaskedSquaredError()
@@ -203,8 +215,8 @@ struct AutoRecNetwork {
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values,
                       side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng)
         var out = Matrix(rows: m.rows, cols: data.inputs)
-        let full = SparseBatch(dense: out)
-        decode(p, matrix: full.matrix, codes: ws.code, into: &out.storage)
+        DenseOutputLayer(activation: configuration.decoder).forward(
+            weight: p.decoderWeight, bias: p.decoderBias, codes: ws.code, into: &out)
         return out
     }
 
@@ -221,7 +233,8 @@ struct AutoRecNetwork {
     ) -> (objective: Double, squaredError: Double) {
         let m = batch.matrix
         let depth = layers.count
-        ws.prepare(rows: m.rows, layers: layers, entries: m.nonzeros)
+        // A dense batch decodes into its own rows × inputs buffers; the per-entry ones keep their size.
+        ws.prepare(rows: m.rows, layers: layers, entries: batch.dense == nil ? m.nonzeros : ws.outputs.count)
         for t in 0..<grads.count { grads[t].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
 
         // Inputs: ratings minus fill, with input dropout.
@@ -262,19 +275,37 @@ struct AutoRecNetwork {
                       workspace: ws, training: training, rng: &rng)
         func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
         func layerOutput(_ l: Int) -> Matrix { dropped(l) ? ws.dropped[l] : ws.hidden[l] }
-        decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
-
-        let (objective, squaredError) = loss.evaluate(
-            outputs: ws.outputs, targets: m.values, weights: pMask > 0 ? ws.weights : nil,
-            activation: configuration.decoder, delta: &ws.delta)
-
-        // Backward.
+        let f = configuration.decoder
+        let weights = pMask > 0 ? ws.weights : nil
         let out = p.outputIndex
-        withPair(&grads, out) { dw, db in
-            SampledOutputLayer(activation: configuration.decoder).backward(
-                ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
-                weightGradient: &dw, biasGradient: &db, codeGradient: &ws.gradients[depth - 1])
+        let objective: Double, squaredError: Double
+        if let targets = batch.dense {
+            // Every entry of every row: the whole output as GEMMs, entries in row-major order (the
+            // order of the batch's full pattern, so the noise weights line up).
+            ws.prepareDense(rows: m.rows, outputs: targets.cols)
+            let layer = DenseOutputLayer(activation: f)
+            layer.forward(weight: p.decoderWeight, bias: p.decoderBias, codes: layerOutput(depth - 1),
+                          into: &ws.denseOutputs)
+            (objective, squaredError) = loss.evaluate(
+                outputs: ws.denseOutputs.storage, targets: targets.storage, weights: weights, activation: f,
+                delta: &ws.denseDelta.storage)
+            withPair(&grads, out) { dw, db in
+                layer.backward(ws.denseDelta, codes: layerOutput(depth - 1), weight: p.decoderWeight,
+                               weightGradient: &dw, biasGradient: &db, scratch: &ws.scratch,
+                               codeGradient: &ws.gradients[depth - 1])
+            }
+        } else {
+            decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
+            (objective, squaredError) = loss.evaluate(
+                outputs: ws.outputs, targets: m.values, weights: weights, activation: f, delta: &ws.delta)
+            withPair(&grads, out) { dw, db in
+                SampledOutputLayer(activation: f).backward(
+                    ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
+                    weightGradient: &dw, biasGradient: &db, codeGradient: &ws.gradients[depth - 1])
+            }
         }
+
+        // Backward through the hidden layers.
         let g = configuration.encoder
         for l in stride(from: depth - 1, through: 0, by: -1) {
             g.backward(outputs: ws.hidden[l], mask: dropped(l) ? ws.masks[l] : nil, gradient: &ws.gradients[l])
