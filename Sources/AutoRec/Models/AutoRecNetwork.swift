@@ -173,15 +173,26 @@ struct AutoRecNetwork {
 
     /// The output of every hidden layer, without dropout, for the rows of `matrix` (`values`: the
     /// inputs at its entries); the last one is what the output layer decodes.
+    ///
+    /// With `denseInput` (a dense batch in a fill-free context: `values` are all rows × inputs, row
+    /// after row) the first layer runs as a GEMM, `g(X V + S V_s + μ)`, instead of over the pattern.
     func forwardHidden(
         _ p: AutoRecParameters, matrix: CSRMatrix, globalRows: [Int32], values: [Float], side: CSRMatrix?,
-        data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64
+        data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64,
+        denseInput: Bool = false
     ) {
         let g = configuration.encoder
-        SparseInputLayer(activation: g).forward(
-            weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
-            side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
-            into: &ws.hidden[0])
+        if denseInput {
+            let x = Matrix(rows: matrix.rows, cols: matrix.cols, storage: values)
+            Matrix.gemm(x, p.tensors[0], into: &ws.hidden[0])
+            if let side, let vs = p.sideWeight { side.multiply(vs, into: &ws.hidden[0], accumulate: true) }
+            DenseLayer.addBiasAndActivate(&ws.hidden[0], bias: p.tensors[1], activation: g)
+        } else {
+            SparseInputLayer(activation: g).forward(
+                weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
+                side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
+                into: &ws.hidden[0])
+        }
         for l in 0..<layers.count {
             let pDrop = configuration.dropout(afterLayer: l)
             if training && pDrop > 0 {
@@ -213,7 +224,8 @@ struct AutoRecNetwork {
         ws.prepare(rows: m.rows, layers: layers, entries: ws.outputs.count)
         var rng = SplitMix64(seed: 0)  // unused: nothing random outside training
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values,
-                      side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng)
+                      side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng,
+                      denseInput: batch.dense != nil && data.zeroFill)
         var out = Matrix(rows: m.rows, cols: data.inputs)
         DenseOutputLayer(activation: configuration.decoder).forward(
             weight: p.decoderWeight, bias: p.decoderBias, codes: ws.code, into: &out)
@@ -271,8 +283,10 @@ struct AutoRecNetwork {
         let inputs = noisy ? ws.inputs : base
 
         // Forward.
+        // A dense batch without fill (re-feeding) reads its input as a matrix: GEMMs, no pattern.
+        let denseInput = batch.dense != nil && data.zeroFill
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, side: batch.side?.matrix, data: data,
-                      workspace: ws, training: training, rng: &rng)
+                      workspace: ws, training: training, rng: &rng, denseInput: denseInput)
         func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
         func layerOutput(_ l: Int) -> Matrix { dropped(l) ? ws.dropped[l] : ws.hidden[l] }
         let f = configuration.decoder
@@ -319,9 +333,16 @@ struct AutoRecNetwork {
             }
         }
         withPair(&grads, 0) { dv, dmu in
-            SparseInputLayer(activation: g).backward(
-                ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
-                weightGradient: &dv, biasGradient: &dmu)
+            if denseInput {
+                // ∂V = Xᵀ ∂Z, ∂μ = Σ_rows ∂Z (no ∂X: the input is data).
+                let x = Matrix(rows: m.rows, cols: m.cols, storage: inputs)
+                Matrix.gemm(x, transposed: true, ws.gradients[0], into: &dv, accumulate: true)
+                DenseLayer.addColumnSums(ws.gradients[0], into: &dmu, scratch: &ws.scratch)
+            } else {
+                SparseInputLayer(activation: g).backward(
+                    ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
+                    weightGradient: &dv, biasGradient: &dmu)
+            }
         }
         if let side = batch.side, p.hasSideWeight {
             // ∂V_s[f] = Σ_j s_jf ∂Z[j].
