@@ -160,7 +160,8 @@ final class AutoRecWorkspace {
 /// touches) multiply-adds per rating, plus three GEMMs per further hidden layer and
 /// O((rows + inputs) × k) dense work. Nothing of size rows × inputs is formed for a sparse batch.
 /// A dense batch (re-feeding, `SparseBatch(dense:)`) and ``denseOutputs(_:batch:data:workspace:)``
-/// use the ``DenseOutputLayer`` instead: three GEMMs of rows × inputs × k.
+/// use the ``DenseOutputLayer`` instead (three GEMMs of rows × inputs × k), and a dense batch
+/// without fill reads its input as a matrix (two more GEMMs) rather than through its pattern.
 struct AutoRecNetwork {
     let configuration: AutoRecConfiguration
     var loss: any ReconstructionLoss = MaskedSquaredError()
