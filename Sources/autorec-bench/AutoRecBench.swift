@@ -43,6 +43,7 @@ struct AutoRecBench: ParsableCommand {
     var gemm = false
     @Option(help: "A GEMM figure measured elsewhere (e.g. ../shared/tools/sgemm-gflops.py) to print the share of.")
     var referenceGflops: Double?
+    @Option(help: "Dense re-feeding steps after each mini-batch step (adam, sgd; 0: none).") var refeedSteps = 0
 
     func run() throws {
         Parallelism.defaultThreads = threads
@@ -73,6 +74,7 @@ struct AutoRecBench: ParsableCommand {
         config.refit = refit
         config.seed = seed
         config.codeDropout = codeDropout
+        config.refeedSteps = refeedSteps > 0 ? refeedSteps : nil
         config.fill = fill == "user-mean" ? .userMean : fill == "item-mean" ? .itemMean : .zero
         guard let kind = OptimizerConfiguration.Kind(rawValue: optimizer) else {
             throw ValidationError("unknown optimizer \(optimizer)")

@@ -128,12 +128,20 @@ struct ReferenceAutoRec {
 @Suite struct AutoRecGradientTests {
     static let table = TestTables.random(users: 7, items: 6, count: 22, seed: 17)
 
+    /// Every user rates every item: the data of a dense batch.
+    static let fullTable = TestTables.random(users: 7, items: 6, count: 42, seed: 17)
+
     /// Compares the network's objective and gradient with the reference's at random weights, over
     /// all rows or the batch `rows`, with dropout masks drawn when `training`.
+    ///
+    /// With `dense`, every user rates every item and the batch is all rows as a dense batch
+    /// (`SparseBatch(dense:)`, as re-feeding makes it), which runs the dense output layer; its
+    /// values are given in full, so the fill must be zero.
     static func check(
         _ config: AutoRecConfiguration, share: Float = 1, rows: [Int32]? = nil, training: Bool = false,
-        scale: Float = 0.3, sideWidth: Int = 0
+        scale: Float = 0.3, sideWidth: Int = 0, dense: Bool = false
     ) {
+        precondition(!dense || (rows == nil && config.fill == .zero), "a dense batch has every row and no fill")
         var rng = SplitMix64(seed: 3)
         var params = AutoRecParameters(inputs: config.orientation == .item ? 7 : 6, layers: config.hiddenLayers,
                                        sideWidth: sideWidth, sideEveryLayer: config.sideEveryLayer == true,
@@ -141,7 +149,7 @@ struct ReferenceAutoRec {
         let tied = config.tiedWeights == true
         if tied { params.tensors[params.outputIndex] = params.tensors[0] }
         // Ratings scaled down keep the activations away from saturation, where differences are flat.
-        var table = Self.table
+        var table = dense ? Self.fullTable : Self.table
         table.ratings = table.ratings.map { $0 / 5 }
         // Side features of any value, some rows without any.
         let entities = config.orientation == .item ? 6 : 7
@@ -151,7 +159,11 @@ struct ReferenceAutoRec {
         let data = AutoRecData(table, orientation: config.orientation, fill: config.fill, side: side)
         let net = AutoRecNetwork(configuration: config)
         var grads = params.zeros()
-        let batch = rows.map { SparseBatch($0[...], of: data) } ?? SparseBatch(all: data)
+        let batch = dense
+            ? SparseBatch(dense: Matrix(rows: data.rows, cols: data.inputs, storage: data.matrix.values),
+                          side: data.side.map { ($0, CSRTranspose(of: $0)) })
+            : rows.map { SparseBatch($0[...], of: data) } ?? SparseBatch(all: data)
+        #expect(dense == (batch.dense != nil))
         var ref = ReferenceAutoRec(config: config, data: data, penaltyShare: Double(share),
                                    rows: rows?.map { Int($0) })
         if training {
@@ -345,6 +357,30 @@ struct ReferenceAutoRec {
         c.l2 = 0.5
         AutoRecGradientTests.check(c, scale: 0.5)
         AutoRecGradientTests.check(c, share: 0.5, rows: [1, 4], scale: 0.5, sideWidth: 2)
+    }
+
+    @Test("a dense batch (re-feeding) through the dense output layer: every output activation, deep, tied, side features, noise",
+          arguments: Activation.allCases)
+    func denseBatch(f: Activation) {
+        var c = AutoRecConfiguration()
+        c.hiddenUnits = 3
+        c.encoder = .sigmoid
+        c.decoder = f
+        c.l2 = 0.3
+        AutoRecGradientTests.check(c, scale: 0.5, dense: true)
+        c.layers = [3, 2, 3]
+        c.encoder = .elu
+        c.tiedWeights = f == .identity
+        c.maskingNoise = 0.3
+        c.maskedWeight = 1.5
+        c.visibleWeight = 0.5
+        c.gaussianNoise = 0.2
+        c.codeDropout = 0.4
+        AutoRecGradientTests.check(c, training: true, scale: 0.5, sideWidth: 2, dense: true)
+        // Side information at every layer (untied: the output weights are wider).
+        c.tiedWeights = nil
+        c.sideEveryLayer = true
+        AutoRecGradientTests.check(c, training: true, scale: 0.5, sideWidth: 2, dense: true)
     }
 
     @Test("the one-layer case draws exactly the paper's tensors and names")

@@ -11,18 +11,7 @@ struct DenseLayer {
     /// - Complexity: O(rows × inputs × outputs).
     func forward(_ x: Matrix, weight w: Matrix, bias b: Matrix, into h: inout Matrix) {
         Matrix.gemm(x, w, into: &h)
-        let n = h.cols, g = activation
-        b.storage.withUnsafeBufferPointer { bs in
-            h.storage.withUnsafeMutableBufferPointer { hs in
-                nonisolated(unsafe) let (bs, hs) = (bs, hs)  // chunks write disjoint rows
-                parallelFor(h.rows, minimumChunk: max(1, 8192 / max(1, n))) { range, _ in
-                    for r in range {
-                        let row = hs.baseAddress! + r * n
-                        for c in 0..<n { row[c] = g.apply(row[c] + bs[c]) }
-                    }
-                }
-            }
-        }
+        Self.addBiasAndActivate(&h, bias: b, activation: activation)
     }
 
     /// Adds ∂W = Xᵀ ∂Z and ∂b = Σ_rows ∂Z into the gradients, and writes ∂X = ∂Z Wᵀ.
@@ -34,9 +23,33 @@ struct DenseLayer {
         biasGradient db: inout Matrix, scratch: inout [Float], inputGradient dx: inout Matrix
     ) {
         Matrix.gemm(x, transposed: true, dz, into: &dw, accumulate: true)
-        if scratch.count != dz.cols { scratch = [Float](repeating: 0, count: dz.cols) }
-        dz.weightedRowSum(nil, into: &scratch)
-        for c in 0..<dz.cols { db.storage[c] += scratch[c] }
+        Self.addColumnSums(dz, into: &db, scratch: &scratch)
         Matrix.gemm(dz, transposed: false, w, transposed: true, into: &dx)
+    }
+
+    /// z ← g(z + b) for every row z of `z` (b: 1 × z.cols).
+    ///
+    /// - Complexity: O(rows × cols), rows split over threads.
+    static func addBiasAndActivate(_ z: inout Matrix, bias b: Matrix, activation g: Activation) {
+        precondition(b.storage.count == z.cols, "addBiasAndActivate: Z \(z.rows)x\(z.cols), b \(b.rows)x\(b.cols)")
+        let n = z.cols
+        b.storage.withUnsafeBufferPointer { bs in
+            z.storage.withUnsafeMutableBufferPointer { zs in
+                nonisolated(unsafe) let (bs, zs) = (bs, zs)  // chunks write disjoint rows
+                parallelFor(z.rows, minimumChunk: max(1, 8192 / max(1, n))) { range, _ in
+                    for r in range {
+                        let row = zs.baseAddress! + r * n
+                        for c in 0..<n { row[c] = g.apply(row[c] + bs[c]) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// b ← b + Σ_rows δ (the bias gradient of a layer whose pre-activation gradient is δ).
+    static func addColumnSums(_ delta: Matrix, into db: inout Matrix, scratch: inout [Float]) {
+        if scratch.count != delta.cols { scratch = [Float](repeating: 0, count: delta.cols) }
+        delta.weightedRowSum(nil, into: &scratch)
+        for c in 0..<delta.cols { db.storage[c] += scratch[c] }
     }
 }

@@ -119,6 +119,9 @@ struct SparseBatch {
     let shiftedValues: [Float]?
     /// The rows' side features (local rows × features) and their transposed pattern; nil without.
     let side: (matrix: CSRMatrix, transpose: CSRTranspose)?
+    /// The values as rows × inputs when every input of every row is an entry (a dense batch, whose
+    /// output layer then runs as GEMMs); nil for a sparse batch.
+    let dense: Matrix?
 
     /// The side features of `rows` (global indices) of `side`.
     static func sideRows(_ rows: [Int32], of side: CSRMatrix?) -> (matrix: CSRMatrix, transpose: CSRTranspose)? {
@@ -134,6 +137,7 @@ struct SparseBatch {
         transpose = data.transpose
         shiftedValues = Self.shift(matrix, rows: rows, data)
         side = data.side.map { ($0, CSRTranspose(of: $0)) }
+        dense = nil
     }
 
     /// `r − rowOffset[row] − inputOffset[input]` at every entry, or nil for a zero fill.
@@ -157,6 +161,7 @@ struct SparseBatch {
         transpose = CSRTranspose(of: matrix)
         shiftedValues = nil
         self.side = side
+        dense = values
     }
 
     /// The batch of `rows` (global indices) of `data`.
@@ -166,5 +171,6 @@ struct SparseBatch {
         transpose = CSRTranspose(of: matrix)
         shiftedValues = Self.shift(matrix, rows: self.rows, data)
         side = Self.sideRows(self.rows, of: data.side)
+        dense = nil
     }
 }

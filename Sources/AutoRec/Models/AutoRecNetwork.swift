@@ -128,6 +128,8 @@ final class AutoRecWorkspace {
     var gradients = [Matrix]()
     var outputs = [Float]()  // r̂ at each target entry
     var delta = [Float]()    // ∂E/∂(pre-activation output) at each entry
+    var denseOutputs = Matrix(rows: 0, cols: 0)  // r̂ over a dense batch (rows × inputs)
+    var denseDelta = Matrix(rows: 0, cols: 0)    // ∂E/∂(pre-activation output) over a dense batch
     var inputs = [Float]()   // input values after input dropout and noise
     var weights = [Float]()  // loss weight per entry under masking noise
     var scratch = [Float]()
@@ -156,6 +158,14 @@ final class AutoRecWorkspace {
             delta = [Float](repeating: 0, count: entries)
         }
     }
+
+    /// Sizes the buffers of a dense batch's output layer.
+    func prepareDense(rows: Int, outputs n: Int) {
+        if denseOutputs.rows != rows || denseOutputs.cols != n {
+            denseOutputs = Matrix(rows: rows, cols: n)
+            denseDelta = Matrix(rows: rows, cols: n)
+        }
+    }
 }
 
 /// The forward and backward passes of an AutoRec-family network over a sparse batch of rating
@@ -164,7 +174,10 @@ final class AutoRecWorkspace {
 ///
 /// Cost per call: five passes over the batch's observed ratings, each (width of the layer it
 /// touches) multiply-adds per rating, plus three GEMMs per further hidden layer and
-/// O((rows + inputs) × k) dense work. Nothing of size rows × inputs is ever formed.
+/// O((rows + inputs) × k) dense work. Nothing of size rows × inputs is formed for a sparse batch.
+/// A dense batch (re-feeding, `SparseBatch(dense:)`) and ``denseOutputs(_:batch:data:workspace:)``
+/// use the ``DenseOutputLayer`` instead (three GEMMs of rows × inputs × k), and a dense batch
+/// without fill reads its input as a matrix (two more GEMMs) rather than through its pattern.
 struct AutoRecNetwork {
     let configuration: AutoRecConfiguration
     var loss: any ReconstructionLoss = MaskedSquaredError()
@@ -177,15 +190,26 @@ struct AutoRecNetwork {
 
     /// The output of every hidden layer, without dropout, for the rows of `matrix` (`values`: the
     /// inputs at its entries); the last one is what the output layer decodes.
+    ///
+    /// With `denseInput` (a dense batch in a fill-free context: `values` are all rows × inputs, row
+    /// after row) the first layer runs as a GEMM, `g(X V + S V_s + μ)`, instead of over the pattern.
     func forwardHidden(
         _ p: AutoRecParameters, matrix: CSRMatrix, globalRows: [Int32], values: [Float], side: CSRMatrix?,
-        data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64
+        data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64,
+        denseInput: Bool = false
     ) {
         let g = configuration.encoder
-        SparseInputLayer(activation: g).forward(
-            weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
-            side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
-            into: &ws.hidden[0])
+        if denseInput {
+            let x = Matrix(rows: matrix.rows, cols: matrix.cols, storage: values)
+            Matrix.gemm(x, p.tensors[0], into: &ws.hidden[0])
+            if let side, let vs = p.sideWeight { side.multiply(vs, into: &ws.hidden[0], accumulate: true) }
+            DenseLayer.addBiasAndActivate(&ws.hidden[0], bias: p.tensors[1], activation: g)
+        } else {
+            SparseInputLayer(activation: g).forward(
+                weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
+                side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
+                into: &ws.hidden[0])
+        }
         let f = sideWidthPerLayer(p)
         if f > 0 && ws.withSide.count != layers.count {
             ws.withSide = layers.map { Matrix(rows: matrix.rows, cols: $0 + f) }
@@ -260,10 +284,11 @@ struct AutoRecNetwork {
         ws.prepare(rows: m.rows, layers: layers, entries: ws.outputs.count)
         var rng = SplitMix64(seed: 0)  // unused: nothing random outside training
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values,
-                      side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng)
+                      side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng,
+                      denseInput: batch.dense != nil && data.zeroFill)
         var out = Matrix(rows: m.rows, cols: data.inputs)
-        let full = SparseBatch(dense: out)
-        decode(p, matrix: full.matrix, codes: ws.code, into: &out.storage)
+        DenseOutputLayer(activation: configuration.decoder).forward(
+            weight: p.decoderWeight, bias: p.decoderBias, codes: ws.code, into: &out)
         return out
     }
 
@@ -280,7 +305,8 @@ struct AutoRecNetwork {
     ) -> (objective: Double, squaredError: Double) {
         let m = batch.matrix
         let depth = layers.count
-        ws.prepare(rows: m.rows, layers: layers, entries: m.nonzeros)
+        // A dense batch decodes into its own rows × inputs buffers; the per-entry ones keep their size.
+        ws.prepare(rows: m.rows, layers: layers, entries: batch.dense == nil ? m.nonzeros : ws.outputs.count)
         for t in 0..<grads.count { grads[t].storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
 
         // Inputs: ratings minus fill, with input dropout.
@@ -317,37 +343,60 @@ struct AutoRecNetwork {
         let inputs = noisy ? ws.inputs : base
 
         // Forward.
+        // A dense batch without fill (re-feeding) reads its input as a matrix: GEMMs, no pattern.
+        let denseInput = batch.dense != nil && data.zeroFill
         forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, side: batch.side?.matrix, data: data,
-                      workspace: ws, training: training, rng: &rng)
+                      workspace: ws, training: training, rng: &rng, denseInput: denseInput)
         func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
-        let f = sideWidthPerLayer(p)
+        let sideWidth = sideWidthPerLayer(p)
         // What layer l + 1 (or the output layer) read: with side information at every layer, the
         // output with the side features appended.
-        func layerOutput(_ l: Int) -> Matrix { f > 0 ? ws.withSide[l] : dropped(l) ? ws.dropped[l] : ws.hidden[l] }
+        func layerOutput(_ l: Int) -> Matrix {
+            sideWidth > 0 ? ws.withSide[l] : dropped(l) ? ws.dropped[l] : ws.hidden[l]
+        }
         // ∂E/∂ of what layer l + 1 read goes into layer l's gradient, minus the side columns.
         func backInto(_ l: Int, _ body: (inout Matrix) -> Void) {
-            guard f > 0 else { return body(&ws.gradients[l]) }
-            if ws.sideGradient.rows != m.rows || ws.sideGradient.cols != layers[l] + f {
-                ws.sideGradient = Matrix(rows: m.rows, cols: layers[l] + f)
+            guard sideWidth > 0 else { return body(&ws.gradients[l]) }
+            if ws.sideGradient.rows != m.rows || ws.sideGradient.cols != layers[l] + sideWidth {
+                ws.sideGradient = Matrix(rows: m.rows, cols: layers[l] + sideWidth)
             }
             body(&ws.sideGradient)
             Self.leadingColumns(ws.sideGradient, layers[l], into: &ws.gradients[l])
         }
-        decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
-
-        let (objective, squaredError) = loss.evaluate(
-            outputs: ws.outputs, targets: m.values, weights: pMask > 0 ? ws.weights : nil,
-            activation: configuration.decoder, delta: &ws.delta)
-
-        // Backward.
+        let f = configuration.decoder
+        let weights = pMask > 0 ? ws.weights : nil
         let out = p.outputIndex
-        withPair(&grads, out) { dw, db in
-            backInto(depth - 1) { dh in
-                SampledOutputLayer(activation: configuration.decoder).backward(
-                    ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
-                    weightGradient: &dw, biasGradient: &db, codeGradient: &dh)
+        let objective: Double, squaredError: Double
+        if let targets = batch.dense {
+            // Every entry of every row: the whole output as GEMMs, entries in row-major order (the
+            // order of the batch's full pattern, so the noise weights line up).
+            ws.prepareDense(rows: m.rows, outputs: targets.cols)
+            let layer = DenseOutputLayer(activation: f)
+            layer.forward(weight: p.decoderWeight, bias: p.decoderBias, codes: layerOutput(depth - 1),
+                          into: &ws.denseOutputs)
+            (objective, squaredError) = loss.evaluate(
+                outputs: ws.denseOutputs.storage, targets: targets.storage, weights: weights, activation: f,
+                delta: &ws.denseDelta.storage)
+            withPair(&grads, out) { dw, db in
+                backInto(depth - 1) { dh in
+                    layer.backward(ws.denseDelta, codes: layerOutput(depth - 1), weight: p.decoderWeight,
+                                   weightGradient: &dw, biasGradient: &db, scratch: &ws.scratch, codeGradient: &dh)
+                }
+            }
+        } else {
+            decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
+            (objective, squaredError) = loss.evaluate(
+                outputs: ws.outputs, targets: m.values, weights: weights, activation: f, delta: &ws.delta)
+            withPair(&grads, out) { dw, db in
+                backInto(depth - 1) { dh in
+                    SampledOutputLayer(activation: f).backward(
+                        ws.delta, batch: batch, codes: layerOutput(depth - 1), weight: p.decoderWeight,
+                        weightGradient: &dw, biasGradient: &db, codeGradient: &dh)
+                }
             }
         }
+
+        // Backward through the hidden layers.
         let g = configuration.encoder
         for l in stride(from: depth - 1, through: 0, by: -1) {
             g.backward(outputs: ws.hidden[l], mask: dropped(l) ? ws.masks[l] : nil, gradient: &ws.gradients[l])
@@ -363,9 +412,16 @@ struct AutoRecNetwork {
             }
         }
         withPair(&grads, 0) { dv, dmu in
-            SparseInputLayer(activation: g).backward(
-                ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
-                weightGradient: &dv, biasGradient: &dmu)
+            if denseInput {
+                // ∂V = Xᵀ ∂Z, ∂μ = Σ_rows ∂Z (no ∂X: the input is data).
+                let x = Matrix(rows: m.rows, cols: m.cols, storage: inputs)
+                Matrix.gemm(x, transposed: true, ws.gradients[0], into: &dv, accumulate: true)
+                DenseLayer.addColumnSums(ws.gradients[0], into: &dmu, scratch: &ws.scratch)
+            } else {
+                SparseInputLayer(activation: g).backward(
+                    ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
+                    weightGradient: &dv, biasGradient: &dmu)
+            }
         }
         if let side = batch.side, p.hasSideWeight {
             // ∂V_s[f] = Σ_j s_jf ∂Z[j].
