@@ -28,8 +28,7 @@ struct TuneCommand: AsyncParsableCommand {
             Examples:
               autorec tune --data ml-100k --search 'l2=10,30,100,300 hidden-units=200,500'
               autorec tune --data ml-1m --model u-autorec --search 'l2=30,100,300' --folds 5 --out tune/u
-              autorec tune --data ml-100k --search 'learning-rate=0.001,0.003 code-dropout=0,0.1,0.3' \\
-                --optimizer adam --epochs 40 --trials 4
+              autorec tune --data ml-100k --optimizer adam --search 'code-dropout=0,0.1,0.3' --trials 2
               autorec train --data ml-100k --config tune/best.json
             """)
 
@@ -206,17 +205,17 @@ struct TuneReport: Codable {
             .min { trials[$0].interval.mean < trials[$1].interval.mean }
     }
 
-    /// The table: one row per trial, the best marked with `*`.
+    /// The table: one row per trial, the best marked with `*` in the last column.
     func rows() -> [[String]] {
         let keys = trials.first.map { t in t.label.split(separator: " ").map { String($0.prefix { $0 != "=" }) } } ?? []
-        var rows = [[""] + keys + ["validation RMSE", "± 95%", "folds", "best epochs", "seconds"]]
+        var rows = [["trial"] + keys + ["validation RMSE", "± 95%", "folds", "best epochs", "seconds", "best"]]
         for (i, t) in trials.enumerated() {
             let values = keys.map { t.settings[$0] ?? "" }
             let half = t.interval.halfWidth.isFinite ? fixed(t.interval.halfWidth) : "-"
-            rows.append([i == best ? "*" : ""] + values + [
+            rows.append(["\(i + 1)"] + values + [
                 fixed(t.interval.mean), half, "\(t.folds.count)",
                 t.folds.map { "\($0.bestEpoch)" }.joined(separator: ","),
-                String(format: "%.1f", t.folds.reduce(0) { $0 + $1.seconds }),
+                String(format: "%.1f", t.folds.reduce(0) { $0 + $1.seconds }), i == best ? "*" : "",
             ])
         }
         return rows
