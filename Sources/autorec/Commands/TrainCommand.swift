@@ -108,25 +108,23 @@ struct TrainCommand: AsyncParsableCommand {
         let (parts, description) = try split.makeParts(data, seed: runtime.seed)
         guard let p = parts.first else { return }
         if p.validation == nil { config.patience = 0 }
+        log("\(AutoRecModel(configuration: config).modelName)\(config.isShallow ? "" : " [\(config.layerText)]"), \(description): train \(p.train.count), "
+            + "validation \(p.validation?.count ?? 0), test \(p.test.count) ratings")
         var l2Search: L2Search?
+        let usesSide = groups == nil && (modelOptions.sideInformation || modelOptions.sideEveryLayer)
+        let side = usesSide ? try data.sideFeatures(for: config.orientation, train: p.train) : nil
         if modelOptions.l2IsAuto, let v = p.validation {
             let search = try L2Search(candidates: modelOptions.l2Candidates(), config: config, train: p.train,
-                                      validation: v, side: modelOptions.sideInformation || modelOptions.sideEveryLayer
-                                          ? try data.sideFeatures(for: config.orientation, train: p.train) : nil,
-                                      evaluator: try evaluation.evaluator())
+                                      validation: v, side: side, evaluator: try evaluation.evaluator())
             config.l2 = search.chosen
             log(search.summary)
             l2Search = search
         }
-        log("\(AutoRecModel(configuration: config).modelName)\(config.isShallow ? "" : " [\(config.layerText)]"), \(description): train \(p.train.count), "
-            + "validation \(p.validation?.count ?? 0), test \(p.test.count) ratings")
         if let grouping = groups {
             return try await trainGroups(grouping, config: config, parts: p, description: description)
         }
         var model = AutoRecModel(configuration: config)
-        if modelOptions.sideInformation || modelOptions.sideEveryLayer {
-            model.sideFeatures = try data.sideFeatures(for: config.orientation, train: p.train)
-        }
+        model.sideFeatures = side
         model.checkpointPath = checkpoint
         model.checkpointEvery = checkpoint == nil ? 0 : checkpointEvery
         model.resumePath = resume
