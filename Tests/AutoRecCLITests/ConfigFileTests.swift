@@ -67,6 +67,21 @@ extension CLI {
             }
         }
 
+        @Test("the built tool expands --config too; a bad file exits non-zero with file:line on stderr")
+        func executable() throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let good = try folder.write(#"{"hidden-units": 3, "epochs": 2}"#, to: "good.json")
+            let json = try #require(try Executable.json("train", "--data", data, "--config", good, "--json", "--quiet")
+                                    as? [String: Any])
+            let c = try #require(json["configuration"] as? [String: Any])
+            #expect(c["hiddenUnits"] as? Int == 3 && c["epochs"] as? Int == 2)
+            let bad = try folder.write("{\n  \"epochs\": 2,\n  \"hiden\": 3\n}", to: "bad.json")
+            let r = try Executable.run("train", "--data", data, "--config", bad)
+            #expect(r.status != 0)
+            #expect(r.standardError.contains("\(bad):3: unknown key 'hiden'"))
+        }
+
         @Test("a missing file is an error naming it; --config of other commands is left alone")
         func missing() throws {
             #expect(throws: ConfigFileError.unreadable(path: "/nonexistent/c.json", reason: "no such file")) {
