@@ -72,7 +72,7 @@ struct ModelOptions: ParsableArguments {
     var sideEveryLayer = false
     @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
-            + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec), or auto: train pick it from "
+            + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec), or auto: train picks it from "
             + "the preset's value times 0.1, 0.3, 1, 3, 10 (deep-autorec: 0.1 to 10) by validation RMSE.",
         valueName: "lambda|auto"))
     var l2: L2Choice?
