@@ -80,7 +80,8 @@ extension Fixture {
     }
 }
 
-/// Runs `autorec arguments...` in this process as the tool would: parse (which validates), then run.
+/// Runs `autorec arguments...` in this process as the tool would: expand `--config`, parse (which
+/// validates), then run.
 ///
 /// Standard output is left alone, not captured: Swift Testing reports every event of the tests
 /// running in parallel on the same file descriptor, so a capture would swallow their lines. Tests
@@ -96,7 +97,7 @@ func autorec(_ arguments: [String]) async throws {
         Issue.record("run --threads with Executable.run: in process it would change other tests' count")
         return
     }
-    let parsed = try AutoRecCommand.parseAsRoot(arguments)
+    let parsed = try AutoRecCommand.parseAsRoot(try ConfigFile.expand(arguments))
     guard var command = parsed as? AsyncParsableCommand else {
         Issue.record(
             "'\(arguments.joined(separator: " "))' parsed to a non-async command \(type(of: parsed))")

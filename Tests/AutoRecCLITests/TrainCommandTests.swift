@@ -177,7 +177,7 @@ extension CLI {
             "an output path that cannot be written fails the run before the first epoch",
             arguments: [
                 ["--save", "missing/model"], ["--report", "missing/train.json"], ["--checkpoint", "missing/x.ckpt"],
-                ["--save", "data/u.data"], ["--report", "data"],
+                ["--plot", "missing/curves.svg"], ["--save", "data/u.data"], ["--report", "data"],
             ])
         func unwritableOutput(option: [String]) async throws {
             let folder = try TemporaryFolder()
@@ -197,6 +197,55 @@ extension CLI {
             }
             #expect(!FileManager.default.fileExists(atPath: probe))
             #expect(try folder.contents() == ["data"])
+        }
+
+        @Test("--plot writes the run's learning curves: well-formed SVG titled with the data set and model")
+        func plot() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder, name: "ml-tiny")
+            let path = folder.file("curves.svg"), report = folder.file("train.json")
+            try await autorec(
+                "train", "--data", data, "--hidden-units", "4", "--epochs", "4", "--quiet", "--plot", path,
+                "--report", report)
+            let svg = try SVGInspector(try String(contentsOfFile: path, encoding: .utf8))
+            #expect(svg.title.hasPrefix("ml-tiny: I-AutoRec"))
+            #expect(svg.texts.contains("train RMSE") && svg.texts.contains("validation RMSE"))
+            // The refit on training + validation is drawn as its own training curve.
+            let refit = try #require(try jsonFile(report)["refitEpochs"] as? [Any])
+            #expect(svg.texts.contains("refit train RMSE") == !refit.isEmpty)
+            #expect(svg.elementCounts["polyline", default: 0] + svg.elementCounts["circle", default: 0] == 3)
+        }
+
+        @Test("--l2 auto tries the preset's grid on validation, reports each candidate and trains the lowest",
+              arguments: [("i-autorec", [Float(10), 30, 100, 300, 1000]), ("u-autorec", [20, 60, 200, 600, 2000])])
+        func l2Auto(model: String, grid: [Float]) async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let report = folder.file("r.json")
+            try await autorec("train", "--data", data, "--model", model, "--l2", "auto", "--hidden-units", "4",
+                              "--epochs", "3", "--quiet", "--report", report)
+            let json = try jsonFile(report)
+            let search = try #require(json["l2Search"] as? [String: Any])
+            let candidates = try #require(search["candidates"] as? [[String: Any]])
+            #expect(candidates.compactMap { ($0["l2"] as? Double).map(Float.init) } == grid)
+            let rmse = candidates.compactMap { $0["validationRMSE"] as? Double }
+            #expect(rmse.count == 5 && Set(rmse).count > 1)
+            let lowest = try #require(rmse.indices.min { rmse[$0] < rmse[$1] })
+            let chosen = try #require(search["chosen"] as? Double)
+            #expect(Float(chosen) == grid[lowest])
+            #expect((search["reason"] as? String)?.hasPrefix("lowest validation RMSE of 5 candidates") == true)
+            let configuration = try #require(json["configuration"] as? [String: Any])
+            #expect(configuration["l2"] as? Double == chosen)
+        }
+
+        @Test("--l2 takes a number or auto; anything else is an error naming it")
+        func l2Text() throws {
+            #expect(throws: (any Error).self) {
+                try AutoRecCommand.parseAsRoot(["train", "--data", "x", "--l2", "automatic"])
+            }
+            #expect(throws: (any Error).self) {
+                try AutoRecCommand.parseAsRoot(["train", "--data", "x", "--l2", "auto", "--groups", "kmeans:2"])
+            }
         }
 
         @Test("train refuses --split kfold")

@@ -48,4 +48,15 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var learningRate: Float
     /// Wall-clock seconds of the epoch (training only, not validation).
     public var seconds: Double
+
+    /// Creates a record (e.g. the mean of several seeds' epochs, for a learning-curve plot).
+    public init(epoch: Int, loss: Double, trainRMSE: Double, validationRMSE: Double?, learningRate: Float,
+                seconds: Double) {
+        self.epoch = epoch
+        self.loss = loss
+        self.trainRMSE = trainRMSE
+        self.validationRMSE = validationRMSE
+        self.learningRate = learningRate
+        self.seconds = seconds
+    }
 }

@@ -21,6 +21,11 @@ struct TrainCommand: AsyncParsableCommand {
             (Kuchaiev and Ginsburg 2017): the preset is user-based [512,256,512], SELU, dropout 0.8 on \
             the code layer, zero fill, Adam at 1e-4; the penalty then covers every weight matrix.
 
+            --l2 auto trains the preset's lambda times 0.1, 0.3, 1, 3 and 10 on the training part, \
+            scores each on the validation part (no refit), and runs the final model with the lowest; the \
+            report's l2Search lists them. --config FILE reads model settings from a JSON object of option \
+            names to values (as tune writes them); options on the command line override it.
+
             Ctrl-C stops after the current batch, keeps the best weights, evaluates and saves.
 
             Examples:
@@ -36,16 +41,26 @@ struct TrainCommand: AsyncParsableCommand {
               autorec train --data ml-1m --checkpoint i.ckpt --save runs/i --resume i.ckpt
               autorec train --data ml-1m --from-store ratings.sqlite --save runs/i2
               autorec train --data ml-1m --model u-autorec --groups gender-age --save runs/groups
+              autorec train --data ml-100k --plot curves.svg
+              autorec train --data ml-100k --l2 auto
+              autorec train --data ml-100k --config tune/best.json --epochs 100
             """)
 
     @OptionGroup var data: DataOptions
     @OptionGroup var splitOptions: SplitOptions
+    @Option(help: ArgumentHelp(configHelp, valueName: "file"))
+    var config: String?
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var evaluation: EvaluationOptions
     @OptionGroup var runtime: RuntimeOptions
 
     @Option(help: ArgumentHelp("Save the trained model folder here (written atomically).", valueName: "dir"))
     var save: String?
+
+    @Option(help: ArgumentHelp(
+        "Write the learning curves (train and validation RMSE per epoch) as an SVG chart here (written "
+            + "atomically).", valueName: "file"))
+    var plot: String?
 
     @Option(help: ArgumentHelp("Write the training state to this file every --checkpoint-every epochs.",
                                valueName: "file"))
@@ -68,9 +83,11 @@ struct TrainCommand: AsyncParsableCommand {
     var groupMinimum = 50
 
     func validate() throws {
+        try refuseUnexpanded(config)
         if checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
         if splitOptions.split == .kfold { throw ValidationError("train takes one split; use --split random or given") }
         if let g = groups {
+            if modelOptions.l2IsAuto { throw ValidationError("--l2 auto cannot be combined with --groups \(g) yet") }
             if groupMinimum < 1 { throw ValidationError("--group-minimum must be at least 1, got \(groupMinimum)") }
             if checkpoint != nil || resume != nil {
                 throw ValidationError("--groups \(g): group models cannot be checkpointed or resumed yet; "
@@ -80,24 +97,34 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try checkOutputs(files: [checkpoint, evaluation.report], modelFolder: save)
+        try checkOutputs(files: [checkpoint, evaluation.report, plot], modelFolder: save)
         runtime.apply()
         try await data.fetchIfNeeded()
         var config = try modelOptions.configuration(seed: runtime.seed)
         var split = splitOptions
-        if split.validationFraction == 0 && config.patience > 0 { split.validationFraction = 0.1 }
+        if split.validationFraction == 0 && (config.patience > 0 || modelOptions.l2IsAuto) {
+            split.validationFraction = 0.1
+        }
         let (parts, description) = try split.makeParts(data, seed: runtime.seed)
         guard let p = parts.first else { return }
         if p.validation == nil { config.patience = 0 }
         log("\(AutoRecModel(configuration: config).modelName)\(config.isShallow ? "" : " [\(config.layerText)]"), \(description): train \(p.train.count), "
             + "validation \(p.validation?.count ?? 0), test \(p.test.count) ratings")
+        var l2Search: L2Search?
+        let usesSide = groups == nil && (modelOptions.sideInformation || modelOptions.sideEveryLayer)
+        let side = usesSide ? try data.sideFeatures(for: config.orientation, train: p.train) : nil
+        if modelOptions.l2IsAuto, let v = p.validation {
+            let search = try L2Search(candidates: modelOptions.l2Candidates(), config: config, train: p.train,
+                                      validation: v, side: side, evaluator: try evaluation.evaluator())
+            config.l2 = search.chosen
+            log(search.summary)
+            l2Search = search
+        }
         if let grouping = groups {
             return try await trainGroups(grouping, config: config, parts: p, description: description)
         }
         var model = AutoRecModel(configuration: config)
-        if modelOptions.sideInformation || modelOptions.sideEveryLayer {
-            model.sideFeatures = try sideFeatures(for: config.orientation, train: p.train)
-        }
+        model.sideFeatures = side
         model.checkpointPath = checkpoint
         model.checkpointEvery = checkpoint == nil ? 0 : checkpointEvery
         model.resumePath = resume
@@ -125,10 +152,12 @@ struct TrainCommand: AsyncParsableCommand {
         training.stopReason = model.stopReason
         training.validationColdStart = model.validationCounts
         training.bestValidationRMSE = model.history.compactMap(\.validationRMSE).min()
+        training.l2Search = l2Search
         if runtime.json {
             try printJSON(training)
         } else {
             printReport(report, splitDescription: description)
+            if let l2Search { print(l2Search.summary) }
             if let v = training.bestValidationRMSE {
                 print("validation RMSE \(fixed(v)) at epoch \(model.bestEpoch); \(outcome.summary)")
             }
@@ -140,6 +169,7 @@ struct TrainCommand: AsyncParsableCommand {
             log("saved \(dir)")
         }
         if let path = evaluation.report { try writeJSON(training, to: path) }
+        try writePlot(model.history, refit: model.refitHistory, model: model.modelName, config: config)
     }
 }
 
@@ -180,30 +210,37 @@ extension TrainCommand {
             log("saved \(dir)")
         }
         if let path = evaluation.report { try writeJSON(training, to: path) }
+        try writePlot(model.everyone?.history ?? [], refit: model.everyone?.refitHistory ?? [],
+                      model: model.modelName + " (model on everyone)", config: config)
     }
 
-    /// The side features of the encoded entities, read from the data folder's user or item file;
-    /// says how many features and how many entities have none.
-    func sideFeatures(for orientation: AutoRecConfiguration.Orientation, train: RatingTable) throws -> SideFeatures {
-        let set = try data.dataset()
-        let catalogs = try set.loadSideInformation(userIDs: train.userIDs, itemIDs: train.itemIDs)
-        let features: SideFeatures
-        let kind = orientation == .user ? "users" : "items"
-        switch orientation {
-        case .user:
-            guard let users = catalogs.users else {
-                throw ValidationError("--side-information: \(set.path) has no user file (u.user or users.dat)")
-            }
-            features = SideFeatures(users: users)
-        case .item:
-            guard let items = catalogs.items else {
-                throw ValidationError("--side-information: \(set.path) has no item file (u.item, movies.dat or movies.csv)")
-            }
-            features = SideFeatures(items: items)
-        }
-        log("side information: \(features.width) features of \(kind); \(features.missingCount) of "
-            + "\(features.matrix.rows) \(kind) have none and get zeros")
-        return features
+    /// `--plot`: the run's learning curves, titled with the data set and the model; the refit
+    /// on training + validation, if any, is its own train curve.
+    func writePlot(_ history: [EpochRecord], refit: [EpochRecord], model: String, config: AutoRecConfiguration)
+        throws
+    {
+        guard let plot else { return }
+        var runs = [LineChart.Run(label: "", epochs: history)]
+        if !refit.isEmpty { runs.append(LineChart.Run(label: "refit", epochs: refit)) }
+        let layers = config.isShallow ? "\(config.hiddenUnits) units" : "layers \(config.layerText)"
+        let title = "\(data.displayName): \(model), \(layers), lambda \(config.l2)"
+        try LineChart.learningCurves(title: title, runs: runs).write(to: plot)
+        log("wrote \(plot)")
+    }
+}
+
+/// Help of `--config` (train and tune).
+let configHelp = """
+    A JSON object of model settings, option names to values, e.g. {"model": "u-autorec", "l2": 30, \
+    "layers": [512, 256, 512], "refit": false} (what tune writes as best.json); options on the command \
+    line override it.
+    """
+
+/// `--config` is replaced by the file's options before parsing (``ConfigFile/expand(_:)``); one
+/// that reaches a command (after `--`, or parsed without the expansion) would be silently ignored.
+func refuseUnexpanded(_ config: String?) throws {
+    if let config {
+        throw ValidationError("--config \(config) was not expanded: give it as an option before any '--'")
     }
 }
 
@@ -231,6 +268,8 @@ struct TrainingReport: Codable {
     var stopReason: AutoRecModel.StopReason = .epochLimit
     /// How the validation ratings that drove early stopping were scored (model or cold-start path).
     var validationColdStart: ColdStartCounts?
+    /// `--l2 auto`: the penalties tried, their validation RMSE and the one chosen.
+    var l2Search: L2Search?
 
     init(report r: EvaluationReport, split: String, epochs: [EpochRecord], bestEpoch: Int, stoppedEarly: Bool) {
         model = r.model

@@ -48,6 +48,13 @@ struct DataOptions: ParsableArguments {
         [data, fromStore.map { "store \($0)" }].compactMap { $0 }.joined(separator: " + ")
     }
 
+    /// The data set's name for titles: the last part of --data (and the store's file name).
+    var displayName: String {
+        [data, fromStore].compactMap { $0 }
+            .map { URL(fileURLWithPath: $0).standardizedFileURL.lastPathComponent }
+            .joined(separator: " + ")
+    }
+
     /// The scale given with --scale, checked.
     func fixedScale() throws -> RatingScale? {
         guard let scale else { return nil }

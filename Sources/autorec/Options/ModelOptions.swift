@@ -72,8 +72,10 @@ struct ModelOptions: ParsableArguments {
     var sideEveryLayer = false
     @Option(help: ArgumentHelp(
         "L2 penalty lambda in E = 1/2 sum (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed over ratings "
-            + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec).", valueName: "lambda"))
-    var l2: Float?
+            + "(default: 100 for i-autorec, 200 for u-autorec, 0 for deep-autorec), or auto: train picks it from "
+            + "the preset's value times 0.1, 0.3, 1, 3, 10 (deep-autorec: 0.1 to 10) by validation RMSE.",
+        valueName: "lambda|auto"))
+    var l2: L2Choice?
     @Option(help: ArgumentHelp("Dropout on the code layer during training (default: 0; deep-autorec: 0.8).",
                                valueName: "p"))
     var codeDropout: Float?
@@ -142,7 +144,7 @@ struct ModelOptions: ParsableArguments {
         c.hiddenUnits = hiddenUnits
         c.encoder = encoder ?? c.encoder
         c.decoder = decoder
-        c.l2 = l2 ?? c.l2
+        if case let .value(v) = l2 { c.l2 = v }
         c.codeDropout = codeDropout ?? c.codeDropout
         c.inputDropout = inputDropout
         c.fill = fill
@@ -166,6 +168,34 @@ struct ModelOptions: ParsableArguments {
         c.seed = seed
         do { try c.validate() } catch { throw ValidationError(error.description) }
         return c
+    }
+}
+
+/// `--l2`: a penalty, or `auto` (chosen on the validation part before the final run).
+enum L2Choice: Equatable, ExpressibleByArgument {
+    case value(Float)
+    case auto
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let v = Float(argument) {
+            self = .value(v)
+        } else {
+            return nil
+        }
+    }
+}
+
+extension ModelOptions {
+    /// Whether `--l2 auto` asks for the penalty to be chosen on validation.
+    var l2IsAuto: Bool { l2 == .auto }
+
+    /// The penalties `--l2 auto` tries: the preset's λ times 0.1, 0.3, 1, 3 and 10 (10 ... 1000 for
+    /// I-AutoRec's 100), or 0.1 ... 10 for a preset without a penalty (deep-autorec).
+    func l2Candidates() -> [Float] {
+        let base = model.preset.l2 > 0 ? model.preset.l2 : 1
+        return [0.1, 0.3, 1, 3, 10].map { Float(Double(base) * $0) }
     }
 }
 

@@ -28,8 +28,13 @@ struct SplitOptions: ParsableArguments {
     @Option(help: "Ratings per user held out by --split latest.")
     var latestCount: Int = 1
 
-    @Option(help: "Number of folds of --split kfold.")
-    var folds: Int = 5
+    @Option(name: .customLong("folds"), help: ArgumentHelp(
+        "Number of folds of --split kfold (default: 5); tune: score on this many folds of the training part.",
+        valueName: "k"))
+    var requestedFolds: Int?
+
+    /// The folds of `--split kfold`: as given, else 5.
+    var folds: Int { requestedFolds ?? 5 }
 
     @Option(help: ArgumentHelp("A given split of the data set (e.g. u1 .. u5, ua, ub for MovieLens 100K).",
                                valueName: "name"))
@@ -46,7 +51,7 @@ struct SplitOptions: ParsableArguments {
         guard validationFraction >= 0 && validationFraction < 1 else {
             throw ValidationError("--validation-fraction must be in [0, 1), got \(validationFraction)")
         }
-        if split == .kfold && folds < 2 { throw ValidationError("--folds must be at least 2, got \(folds)") }
+        if (split == .kfold || requestedFolds != nil) && folds < 2 { throw ValidationError("--folds must be at least 2, got \(folds)") }
         if split == .given && given == nil && test == nil {
             throw ValidationError("--split given needs --given NAME or --test FILE")
         }
