@@ -12,17 +12,23 @@ struct RankCommand: AsyncParsableCommand {
         discussion: """
             The ratings become implicit interactions (a rating >= --positive is one; each user-item pair \
             once), users and items below the minimums are dropped until none is left (k-core), and the \
-            protocol splits them:
-              recbole        ratings >= 3, 10-core, each user's interactions 80/10/10 at random
-              strong         ratings >= 4, users with >= 5; --held-out-users validation and as many test \
-            users, fitted on the others, --fold-in of each held-out user's items given, the rest scored
-              leave-one-out  every rating, users with >= 3; latest item test, next latest validation
+            protocol splits them.
+
+            recbole: ratings >= 3, 10-core, each user's interactions 80/10/10 at random.
+
+            strong: ratings >= 4, users with >= 5; --held-out-users validation users and as many test \
+            users, the model fitted on the others; --fold-in of each held-out user's items given, the \
+            rest scored.
+
+            leave-one-out: every rating, users with >= 3; the latest item is the test item, the one \
+            before it the validation item.
+
             Rankings are full: every item the user has not had in earlier parts is a candidate. Metrics \
             at --cutoff with 95% intervals over users (normal approximation). With several --lambda or \
             --neighbours values the one with the best validation NDCG is tested.
 
             Models: popularity (training counts), item-knn (cosine, --neighbours per item), ease \
-            (Steck 2019, closed form, --lambda; O(items^3), ~10 s on ML-1M).
+            (Steck 2019, closed form, --lambda; O(items^3), about 6 s on ML-1M).
 
             Examples:
               autorec rank --data ml-1m --protocol recbole --model ease
@@ -103,7 +109,7 @@ struct RankCommand: AsyncParsableCommand {
             }
             let fitSeconds = (clock.now - start).seconds
             let v = TopNMetrics.evaluate(split.validation, model: fitted, k: method.cutoff)
-            log("\(model.rawValue) \(setting): fitted in \(fixed(fitSeconds, 2)) s, validation NDCG@\(method.cutoff) "
+            log("\(model.rawValue)\(setting.isEmpty ? "" : " " + setting): fitted in \(fixed(fitSeconds, 2)) s, validation NDCG@\(method.cutoff) "
                 + fixed(v.ndcg.mean))
             runs.append(RankReport.Candidate(setting: setting, fitSeconds: fitSeconds, validation: v))
             if best.map({ v.ndcg.mean > runs[$0.index].validation.ndcg.mean }) ?? true {
