@@ -93,7 +93,8 @@ public enum Cholesky {
 
     /// Rows `first..<n` of columns `first..<first + width` of A⁻¹ into `y` (row i at `i * stride`).
     private static func solveBlock(
-        _ l: UnsafePointer<Double>, n: Int, first: Int, width: Int, stride: Int, y: UnsafeMutablePointer<Double>
+        _ l: UnsafePointer<Double>, n: Int, first: Int, width: Int, stride: Int,
+        y: UnsafeMutablePointer<Double>
     ) {
         // Forward: L·Y = E, rows before `first` are zero.
         for i in first..<n {

@@ -9,7 +9,9 @@ import Testing
     struct Table: TopNModel {
         let rows: [[Float]]
         var itemCount: Int { rows[0].count }
-        func scores(user: Int32?, items: [Int32], into scores: inout [Float]) { scores = rows[Int(user ?? 0)] }
+        func scores(user: Int32?, items: [Int32], into scores: inout [Float]) {
+            scores = rows[Int(user ?? 0)]
+        }
     }
 
     @Test("means, intervals, MRR, both recalls, MAP and coverage on hand-made rankings")
@@ -17,7 +19,8 @@ import Testing
         // 6 items. User 0: input {0} excluded; ranking 5, 4, 3, 2, 1 → relevant {4, 1}.
         // User 1: nothing excluded; ranking 0, 1, 2, ... → relevant {2}.
         let model = Table(rows: [[9, 1, 2, 3, 4, 5], [6, 5, 4, 3, 2, 1]])
-        let part = RankingPart(users: [0, 1], input: [[0], []], excluded: [[0], []], relevant: [[4, 1], [2]])
+        let part = RankingPart(
+            users: [0, 1], input: [[0], []], excluded: [[0], []], relevant: [[4, 1], [2]])
         let m = TopNMetrics.evaluate(part, model: model, k: 3)
         // User 0 top 3: 5, 4, 3 → hit at 2: recall 1/2, capped 1/2, RR 1/2, NDCG d2/(1 + d2), AP (1/2)/2.
         // User 1 top 3: 0, 1, 2 → hit at 3: recall 1, capped 1, RR 1/3, NDCG d3/1, AP (1/3)/1.
@@ -43,8 +46,9 @@ import Testing
     @Test("a user whose relevant list is empty is skipped; the thread count does not change the figures")
     func skipsAndThreads() {
         let model = Table(rows: [[1, 2, 3], [3, 2, 1], [1, 1, 1]])
-        let part = RankingPart(users: [0, 1, 2], input: [[], [], []], excluded: [[], [0], []],
-                               relevant: [[2], [1], []])
+        let part = RankingPart(
+            users: [0, 1, 2], input: [[], [], []], excluded: [[], [0], []],
+            relevant: [[2], [1], []])
         let one = Parallelism.withThreads(1) { TopNMetrics.evaluate(part, model: model, k: 1) }
         let two = Parallelism.withThreads(2) { TopNMetrics.evaluate(part, model: model, k: 1) }
         #expect(one == two && one.users == 2 && one.hitRate.mean == 1 && one.mrr.mean == 1)

@@ -17,7 +17,9 @@ import Testing
         return try RankingSplit(timestamps ? table : untimed, method: m, using: &rng)
     }
 
-    static func pairs(_ u: Int32, _ items: [Int32]) -> Set<Int64> { Set(items.map { Int64(u) << 32 | Int64($0) }) }
+    static func pairs(_ u: Int32, _ items: [Int32]) -> Set<Int64> {
+        Set(items.map { Int64(u) << 32 | Int64($0) })
+    }
 
     @Test("recbole: every user's items split 80/10/10, parts disjoint and covering the user's items")
     func recbole() throws {
@@ -27,7 +29,9 @@ import Testing
         for (k, u) in s.test.users.enumerated() {
             let all = Set(byUser[Int(u)].map { s.data.items[$0] })
             let train = s.training[Int(u)], v = s.validation.relevant[k], t = s.test.relevant[k]
-            #expect(Set(train).isDisjoint(with: v) && Set(train).isDisjoint(with: t) && Set(v).isDisjoint(with: t))
+            #expect(
+                Set(train).isDisjoint(with: v) && Set(train).isDisjoint(with: t) && Set(v).isDisjoint(with: t)
+            )
             #expect(Set(train + v + t) == all && train.count + v.count + t.count == all.count)
             #expect(t.count == Int(Double(all.count) * 0.1) && v.count == Int(Double(all.count) * 0.1))
             #expect(s.test.input[k] == train && Set(s.test.excluded[k]) == Set(train + v))
@@ -36,11 +40,14 @@ import Testing
         #expect(s.method.description.hasPrefix("recbole (positive=every rating, min-user-interactions=10"))
     }
 
-    @Test("the same seed gives the same split, another seed another one", arguments: RankingProtocol.Kind.allCases)
+    @Test(
+        "the same seed gives the same split, another seed another one",
+        arguments: RankingProtocol.Kind.allCases)
     func seeds(kind: RankingProtocol.Kind) throws {
         // Leave-one-out orders by time when it can, so only the untimed table depends on the seed.
         let untimed = kind == .leaveOneOut
-        let a = try Self.split(kind, seed: 3, timestamps: !untimed), b = try Self.split(kind, seed: 3, timestamps: !untimed)
+        let a = try Self.split(kind, seed: 3, timestamps: !untimed),
+            b = try Self.split(kind, seed: 3, timestamps: !untimed)
         let c = try Self.split(kind, seed: 4, timestamps: !untimed)
         #expect(a.training == b.training && a.test == b.test && a.validation == b.validation)
         #expect(a.test != c.test || a.training != c.training)
@@ -79,7 +86,8 @@ import Testing
             #expect(s.test.relevant[k] == [s.data.items[rows[rows.count - 1]]])
             #expect(s.validation.relevant[k] == [s.data.items[rows[rows.count - 2]]])
             #expect(s.training[Int(u)].count == rows.count - 2)
-            #expect(!Self.pairs(u, s.training[Int(u)]).contains(Int64(u) << 32 | Int64(s.test.relevant[k][0])))
+            #expect(
+                !Self.pairs(u, s.training[Int(u)]).contains(Int64(u) << 32 | Int64(s.test.relevant[k][0])))
         }
     }
 

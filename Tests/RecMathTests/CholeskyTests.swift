@@ -38,7 +38,9 @@ import Testing
         return x
     }
 
-    @Test("the inverse matches a direct solve, across block edges and thread counts", arguments: [1, 7, 64, 65, 130])
+    @Test(
+        "the inverse matches a direct solve, across block edges and thread counts",
+        arguments: [1, 7, 64, 65, 130])
     func inverse(n: Int) throws {
         let a = Self.spd(n, seed: UInt64(n))
         for threads in [1, 2] {

@@ -56,8 +56,10 @@ public struct TopNMetrics: Codable, Sendable, Equatable {
 
     /// The metrics in print order with their names, e.g. `("Recall@10", ...)`.
     public var named: [(name: String, value: MetricEstimate)] {
-        [("Recall@\(k)", recall), ("RecallMin@\(k)", cappedRecall), ("NDCG@\(k)", ndcg), ("MRR@\(k)", mrr),
-         ("Hit@\(k)", hitRate), ("Precision@\(k)", precision), ("MAP@\(k)", map)]
+        [
+            ("Recall@\(k)", recall), ("RecallMin@\(k)", cappedRecall), ("NDCG@\(k)", ndcg), ("MRR@\(k)", mrr),
+            ("Hit@\(k)", hitRate), ("Precision@\(k)", precision), ("MAP@\(k)", map),
+        ]
     }
 
     /// How the intervals were made, for reports.
@@ -100,7 +102,9 @@ public struct TopNMetrics: Codable, Sendable, Equatable {
                     score(part.users[r], part.input[r], &scores)
                     for i in part.excluded[r] where i >= 0 && Int(i) < itemCount { scores[Int(i)] = .nan }
                     scores.withUnsafeBufferPointer { TopK.select($0, count: k, heap: &heap, into: &ranked) }
-                    let m = UserRankingMetrics(ranked: ranked, k: k, relevantCount: held.count) { relevant[Int($0)] }
+                    let m = UserRankingMetrics(ranked: ranked, k: k, relevantCount: held.count) {
+                        relevant[Int($0)]
+                    }
                     sums.add(m)
                     for i in ranked { sums.shown[Int(i)] = true }
                     for i in held { relevant[Int(i)] = false }
@@ -130,7 +134,9 @@ public struct TopNMetrics: Codable, Sendable, Equatable {
         init(items: Int) { shown = [Bool](repeating: false, count: items) }
 
         mutating func add(_ m: UserRankingMetrics) {
-            let v = [m.recall, m.cappedRecall, m.ndcg, m.reciprocalRank, m.hit, m.precision, m.averagePrecision]
+            let v = [
+                m.recall, m.cappedRecall, m.ndcg, m.reciprocalRank, m.hit, m.precision, m.averagePrecision,
+            ]
             for (j, x) in v.enumerated() {
                 sum[j] += x
                 squares[j] += x * x

@@ -5,7 +5,8 @@ import RecMath
 /// With X the binary `users × items` training matrix and P = (XᵀX + λI)⁻¹:
 /// B = I − P·diagMat(1 ⊘ diag(P)), i.e. B[i][j] = −P[i][j] / P[j][j] off the diagonal and
 /// B[j][j] = 0; score_j = Σ_{i ∈ items} B[i][j]. The inverse is ``Cholesky/inverse(_:n:)`` in
-/// `Double` (O(items³), split over threads; about 6 s for the 3,123 items of ML-1M under `recbole`, 2 cores).
+/// `Double` (O(items³), split over threads; about 6 s for the 3,123 items of ML-1M under
+/// `recbole`, 2 cores).
 public struct EASE: TopNModel {
     /// The L2 penalty λ.
     public let lambda: Double

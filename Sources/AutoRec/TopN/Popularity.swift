@@ -15,7 +15,8 @@ public struct Popularity: TopNModel {
     }
 
     public func scores(user: Int32?, items: [Int32], into scores: inout [Float]) {
-        precondition(scores.count == counts.count, "Popularity: \(scores.count) slots for \(counts.count) items")
+        precondition(
+            scores.count == counts.count, "Popularity: \(scores.count) slots for \(counts.count) items")
         for j in counts.indices { scores[j] = counts[j] }
     }
 }

@@ -26,8 +26,9 @@ public enum InteractionMatrix {
             cols.append(contentsOf: items.sorted())
             start.append(cols.count)
         }
-        return CSRMatrix(rows: lists.count, cols: itemCount, rowStart: start, columns: cols,
-                         values: [Float](repeating: 1, count: cols.count))
+        return CSRMatrix(
+            rows: lists.count, cols: itemCount, rowStart: start, columns: cols,
+            values: [Float](repeating: 1, count: cols.count))
     }
 }
 

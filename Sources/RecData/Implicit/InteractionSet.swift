@@ -20,8 +20,9 @@ public struct InteractionSet: Sendable, Equatable {
     /// Creates a set from its columns; each (user, item) pair must appear at most once.
     public init(users: [Int32], items: [Int32], timestamps: [Int64] = [], userIDs: IDMap, itemIDs: IDMap) {
         precondition(users.count == items.count, "InteractionSet: \(users.count) users, \(items.count) items")
-        precondition(timestamps.isEmpty || timestamps.count == users.count,
-                     "InteractionSet: \(timestamps.count) timestamps for \(users.count) interactions")
+        precondition(
+            timestamps.isEmpty || timestamps.count == users.count,
+            "InteractionSet: \(timestamps.count) timestamps for \(users.count) interactions")
         self.users = users
         self.items = items
         self.timestamps = timestamps
@@ -80,7 +81,9 @@ public struct InteractionSet: Sendable, Equatable {
             }
             var changed = false
             for r in 0..<count where keep[r] {
-                if perUser[Int(users[r])] < minUserInteractions || perItem[Int(items[r])] < minItemInteractions {
+                if perUser[Int(users[r])] < minUserInteractions
+                    || perItem[Int(items[r])] < minItemInteractions
+                {
                     keep[r] = false
                     changed = true
                 }

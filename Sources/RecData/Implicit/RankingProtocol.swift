@@ -58,8 +58,10 @@ public struct RankingProtocol: Sendable, Hashable, Codable, CustomStringConverti
     /// The protocol's published defaults.
     public static func named(_ kind: Kind) -> RankingProtocol {
         switch kind {
-        case .recbole: RankingProtocol(kind: .recbole, positive: 3, minUserInteractions: 10, minItemInteractions: 10)
-        case .strong: RankingProtocol(kind: .strong, positive: 4, minUserInteractions: 5, minItemInteractions: 0)
+        case .recbole:
+            RankingProtocol(kind: .recbole, positive: 3, minUserInteractions: 10, minItemInteractions: 10)
+        case .strong:
+            RankingProtocol(kind: .strong, positive: 4, minUserInteractions: 5, minItemInteractions: 0)
         case .leaveOneOut:
             RankingProtocol(kind: .leaveOneOut, positive: nil, minUserInteractions: 3, minItemInteractions: 0)
         }
@@ -75,8 +77,12 @@ public struct RankingProtocol: Sendable, Hashable, Codable, CustomStringConverti
         switch kind {
         case .recbole:
             let train = 1 - validationFraction - testFraction
-            p.append(("split", "per user at random \(Self.number(train))/\(Self.number(validationFraction))/"
-                + "\(Self.number(testFraction))"))
+            p.append(
+                (
+                    "split",
+                    "per user at random \(Self.number(train))/\(Self.number(validationFraction))/"
+                        + "\(Self.number(testFraction))"
+                ))
             p.append(("ranking", "full, items of earlier parts excluded"))
         case .strong:
             p.append(("held-out-users", "\(heldOutUsers) validation + \(heldOutUsers) test"))
@@ -108,7 +114,9 @@ public struct RankingProtocol: Sendable, Hashable, Codable, CustomStringConverti
             for f in [validationFraction, testFraction] where !(f > 0 && f < 1) {
                 throw .bad("fractions must lie strictly between 0 and 1, got \(f)")
             }
-            if !(validationFraction + testFraction < 1) { throw .bad("validation and test fractions leave no training") }
+            if !(validationFraction + testFraction < 1) {
+                throw .bad("validation and test fractions leave no training")
+            }
         }
         if kind == .strong {
             if heldOutUsers < 1 { throw .bad("held-out users must be at least 1, got \(heldOutUsers)") }

@@ -13,9 +13,10 @@ public struct RankingPart: Sendable, Equatable {
 
     /// Creates a part from its columns (all four the same length).
     public init(users: [Int32], input: [[Int32]], excluded: [[Int32]], relevant: [[Int32]]) {
-        precondition(users.count == input.count && users.count == excluded.count && users.count == relevant.count,
-                     "RankingPart: \(users.count) users, \(input.count) inputs, \(excluded.count) exclusions, "
-                     + "\(relevant.count) relevant lists")
+        precondition(
+            users.count == input.count && users.count == excluded.count && users.count == relevant.count,
+            "RankingPart: \(users.count) users, \(input.count) inputs, \(excluded.count) exclusions, "
+                + "\(relevant.count) relevant lists")
         self.users = users
         self.input = input
         self.excluded = excluded
@@ -71,27 +72,33 @@ public struct RankingSplit: Sendable {
                 if nv == 0 && n - nv - nt > 1 { nv = 1 }
                 partialShuffle(&rows, first: n, using: &rng)
                 let items = rows.map { set.items[$0] }
-                parts.add(Int32(u), train: Array(items[(nv + nt)...]), validation: Array(items[nt..<(nt + nv)]),
-                          test: Array(items[0..<nt]))
+                parts.add(
+                    Int32(u), train: Array(items[(nv + nt)...]), validation: Array(items[nt..<(nt + nv)]),
+                    test: Array(items[0..<nt]))
             }
             (training, validation, test) = parts.finish()
         case .leaveOneOut:
             var parts = Parts(set.userCount)
             for (u, var rows) in byUser.enumerated() where rows.count >= 3 {
                 if set.hasTimestamps {
-                    rows.sort { set.timestamps[$0] < set.timestamps[$1] || (set.timestamps[$0] == set.timestamps[$1] && $0 < $1) }
+                    rows.sort {
+                        set.timestamps[$0] < set.timestamps[$1]
+                            || (set.timestamps[$0] == set.timestamps[$1] && $0 < $1)
+                    }
                 } else {
                     partialShuffle(&rows, first: rows.count, using: &rng)
                 }
                 let items = rows.map { set.items[$0] }
-                parts.add(Int32(u), train: Array(items.dropLast(2)), validation: [items[items.count - 2]],
-                          test: [items[items.count - 1]])
+                parts.add(
+                    Int32(u), train: Array(items.dropLast(2)), validation: [items[items.count - 2]],
+                    test: [items[items.count - 1]])
             }
             (training, validation, test) = parts.finish()
         case .strong:
             let active = (0..<set.userCount).filter { !byUser[$0].isEmpty }
             guard active.count > 2 * method.heldOutUsers else {
-                throw .tooLittleData("\(active.count) users, fewer than 2 x \(method.heldOutUsers) held out plus one")
+                throw .tooLittleData(
+                    "\(active.count) users, fewer than 2 x \(method.heldOutUsers) held out plus one")
             }
             var order = active
             partialShuffle(&order, first: order.count, using: &rng)

@@ -8,7 +8,7 @@ import RecMath
 struct RankCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rank",
-        abstract: "Top-N ranking on implicit feedback: a protocol (recbole, strong, leave-one-out) with a baseline.",
+        abstract: "Top-N on implicit feedback: a protocol (recbole, strong, leave-one-out) with a baseline.",
         discussion: """
             The ratings become implicit interactions (a rating >= --positive is one; each user-item pair \
             once), users and items below the minimums are dropped until none is left (k-core), and the \
@@ -32,8 +32,8 @@ struct RankCommand: AsyncParsableCommand {
 
             Examples:
               autorec rank --data ml-1m --protocol recbole --model ease
-              autorec rank --data ~/data/ml-1m --protocol strong --model item-knn --neighbours 50 --neighbours 200
-              autorec rank --data clicks.tsv --columns user,item,rating --protocol leave-one-out --model popularity
+              autorec rank --data ml-1m --protocol strong --model item-knn --neighbours 50 --neighbours 200
+              autorec rank --data clicks.tsv --columns user,item,rating --protocol leave-one-out
             """)
 
     enum Model: String, ExpressibleByArgument, CaseIterable {
@@ -46,25 +46,37 @@ struct RankCommand: AsyncParsableCommand {
     @Option(name: .customLong("protocol"), help: "recbole, strong or leave-one-out.")
     var protocolKind: RankingProtocol.Kind = .recbole
     @Option(help: "popularity, item-knn or ease.") var model: Model = .popularity
-    @Option(help: ArgumentHelp("A rating >= this is an interaction (default: the protocol's; 0 keeps all).",
-                               valueName: "rating"))
+    @Option(
+        help: ArgumentHelp(
+            "A rating >= this is an interaction (default: the protocol's; 0 keeps all).",
+            valueName: "rating"))
     var positive: Float?
-    @Option(help: ArgumentHelp("Drop users with fewer interactions (default: the protocol's).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Drop users with fewer interactions (default: the protocol's).", valueName: "n"))
     var minUserInteractions: Int?
-    @Option(help: ArgumentHelp("Drop items with fewer interactions (default: the protocol's).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Drop items with fewer interactions (default: the protocol's).", valueName: "n"))
     var minItemInteractions: Int?
     @Option(help: "strong: validation users, and as many test users.") var heldOutUsers = 600
     @Option(help: "strong: share of a held-out user's items folded in.") var foldIn = 0.8
     @Option(help: "Cut-off K of the metrics and of the selection.") var cutoff = 10
-    @Option(help: "ease: L2 penalty lambda (repeat to select on validation NDCG).") var lambda: [Double] = [500]
-    @Option(help: "item-knn: neighbours per item (repeat to select on validation NDCG).") var neighbours: [Int] = [100]
-    @Option(help: ArgumentHelp("Write the report as JSON to this file.", valueName: "file")) var report: String?
+    @Option(help: "ease: L2 penalty lambda (repeat to select on validation NDCG).") var lambda: [Double] = [
+        500
+    ]
+    @Option(help: "item-knn: neighbours per item (repeat to select on validation NDCG).") var neighbours:
+        [Int] = [100]
+    @Option(help: ArgumentHelp("Write the report as JSON to this file.", valueName: "file")) var report:
+        String?
 
     func validate() throws {
         if let p = positive, !p.isFinite { throw ValidationError("--positive must be a number, got \(p)") }
-        if lambda.contains(where: { !($0 > 0) || !$0.isFinite }) { throw ValidationError("--lambda must be positive") }
+        if lambda.contains(where: { !($0 > 0) || !$0.isFinite }) {
+            throw ValidationError("--lambda must be positive")
+        }
         if neighbours.contains(where: { $0 < 1 }) { throw ValidationError("--neighbours must be at least 1") }
-        if lambda.isEmpty || neighbours.isEmpty { throw ValidationError("give at least one --lambda and --neighbours") }
+        if lambda.isEmpty || neighbours.isEmpty {
+            throw ValidationError("give at least one --lambda and --neighbours")
+        }
         do { try rankingProtocol().validate() } catch { throw ValidationError(error.description) }
     }
 
@@ -89,28 +101,32 @@ struct RankCommand: AsyncParsableCommand {
         let method = rankingProtocol()
         let split = try RankingSplit(table, method: method, using: &rng)
         let set = split.data
-        log("\(set.count) interactions of \(set.userCount) users and \(set.itemCount) items after filtering; "
-            + "\(split.validation.users.count) validation and \(split.test.users.count) test users")
-        let candidates: [(String, Double?)] = switch model {
-        case .popularity: [("", nil)]
-        case .ease: lambda.map { ("lambda=\(RankReport.number($0))", $0) }
-        case .itemKNN: neighbours.map { ("neighbours=\($0)", Double($0)) }
-        }
+        log(
+            "\(set.count) interactions of \(set.userCount) users and \(set.itemCount) items after filtering; "
+                + "\(split.validation.users.count) validation and \(split.test.users.count) test users")
+        let candidates: [(String, Double?)] =
+            switch model {
+            case .popularity: [("", nil)]
+            case .ease: lambda.map { ("lambda=\(RankReport.number($0))", $0) }
+            case .itemKNN: neighbours.map { ("neighbours=\($0)", Double($0)) }
+            }
         var runs = [RankReport.Candidate]()
         var best: (model: any TopNModel, index: Int)?
         for (setting, value) in candidates {
             let clock = ContinuousClock()
             let start = clock.now
-            let fitted: any TopNModel = switch model {
-            case .popularity: Popularity(training: split.training, itemCount: set.itemCount)
-            case .itemKNN:
-                ItemKNN(training: split.training, itemCount: set.itemCount, neighbours: Int(value ?? 100))
-            case .ease: try EASE(training: split.training, itemCount: set.itemCount, lambda: value ?? 500)
-            }
+            let fitted: any TopNModel =
+                switch model {
+                case .popularity: Popularity(training: split.training, itemCount: set.itemCount)
+                case .itemKNN:
+                    ItemKNN(training: split.training, itemCount: set.itemCount, neighbours: Int(value ?? 100))
+                case .ease: try EASE(training: split.training, itemCount: set.itemCount, lambda: value ?? 500)
+                }
             let fitSeconds = (clock.now - start).seconds
             let v = TopNMetrics.evaluate(split.validation, model: fitted, k: method.cutoff)
-            log("\(model.rawValue)\(setting.isEmpty ? "" : " " + setting): fitted in \(fixed(fitSeconds, 2)) s, validation NDCG@\(method.cutoff) "
-                + fixed(v.ndcg.mean))
+            let name = setting.isEmpty ? model.rawValue : "\(model.rawValue) \(setting)"
+            log("\(name): fitted in \(fixed(fitSeconds, 2)) s, "
+                + "validation NDCG@\(method.cutoff) \(fixed(v.ndcg.mean))")
             runs.append(RankReport.Candidate(setting: setting, fitSeconds: fitSeconds, validation: v))
             if best.map({ v.ndcg.mean > runs[$0.index].validation.ndcg.mean }) ?? true {
                 best = (fitted, runs.count - 1)
@@ -153,26 +169,37 @@ struct RankReport: Codable {
     var interval: String
 
     func printText() {
-        print("\(model)\(chosen.isEmpty ? "" : " (\(chosen))") under \(self.protocol): " + parameters.joined(separator: ", "))
+        print(
+            "\(model)\(chosen.isEmpty ? "" : " (\(chosen))") under \(self.protocol): "
+                + parameters.joined(separator: ", "))
         print("data: \(interactions) interactions, \(users) users, \(items) items; seed \(seed)")
         if candidates.count > 1 {
             var rows = [["setting", "validation NDCG@\(test.k)", "fit seconds"]]
-            for c in candidates { rows.append([c.setting, fixed(c.validation.ndcg.mean), fixed(c.fitSeconds, 2)]) }
+            for c in candidates {
+                rows.append([c.setting, fixed(c.validation.ndcg.mean), fixed(c.fitSeconds, 2)])
+            }
             printTable(rows)
         }
         var rows = [["metric", "test mean", "± 95%", "validation mean"]]
         let validation = candidates.first { $0.setting == chosen }?.validation
         for (k, (name, e)) in test.named.enumerated() {
-            rows.append([name, fixed(e.mean), fixed(e.halfWidth), validation.map { fixed($0.named[k].value.mean) } ?? ""])
+            rows.append([
+                name, fixed(e.mean), fixed(e.halfWidth),
+                validation.map { fixed($0.named[k].value.mean) } ?? "",
+            ])
         }
-        rows.append(["Coverage@\(test.k)", fixed(test.coverage), "", validation.map { fixed($0.coverage) } ?? ""])
+        rows.append([
+            "Coverage@\(test.k)", fixed(test.coverage), "", validation.map { fixed($0.coverage) } ?? "",
+        ])
         printTable(rows)
         print("\(test.users) test users; \(interval); RecallMin = hits / min(K, relevant) (Liang et al.)")
         let fit = candidates.first { $0.setting == chosen }?.fitSeconds ?? 0
         print("seconds: fit \(fixed(fit, 2)), test ranking \(fixed(testSeconds, 2))")
     }
 
-    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
 }
 
 extension RankingProtocol.Kind: ExpressibleByArgument {}
