@@ -104,7 +104,7 @@ public struct RankingProtocol: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Checks the parameters.
     ///
-    /// - Throws: ``SplitError/badFraction(_:)``-like messages as ``RankingProtocolError``.
+    /// - Throws: ``RankingProtocolError/bad(_:)`` naming the parameter out of range.
     public func validate() throws(RankingProtocolError) {
         if minUserInteractions < 0 || minItemInteractions < 0 {
             throw .bad("interaction minimums must be at least 0")
