@@ -25,7 +25,7 @@ extension CLI {
         func help() throws {
             let r = try Executable.run("--help")
             #expect(r.status == 0)
-            for name in ["info", "baseline", "train", "evaluate", "predict", "recommend"] {
+            for name in ["info", "baseline", "rank", "train", "evaluate", "predict", "recommend"] {
                 #expect(r.standardOutput.contains("\n  \(name) "), "\(name)")
             }
         }

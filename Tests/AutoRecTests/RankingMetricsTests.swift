@@ -20,6 +20,8 @@ import Testing
         #expect(abs(m5.ndcg - (Self.d2 + Self.d4) / (1 + Self.d2 + 0.5)) < 1e-12)
         #expect(abs(m5.averagePrecision - (0.5 + 0.5) / 3) < 1e-12)
         #expect(m5.hit == 1)
+        // First hit at position 2; capped recall divides by min(5, 3) = 3 as well.
+        #expect(m5.reciprocalRank == 0.5 && abs(m5.cappedRecall - 2.0 / 3) < 1e-12)
         // k = 3: only the hit at 2 counts; IDCG and AP still use min(k, |R|) = 3.
         let m3 = UserRankingMetrics(ranked: [10, 11, 12, 13, 14], k: 3, relevantCount: 3) {
             relevant.contains($0)
@@ -31,8 +33,11 @@ import Testing
         let m2 = UserRankingMetrics(ranked: [11, 13], k: 2, relevantCount: 3) { relevant.contains($0) }
         #expect(m2.ndcg == 1 && m2.averagePrecision == 1 && m2.precision == 1)
         #expect(abs(m2.recall - 2.0 / 3) < 1e-12)
+        // Liang et al.'s recall divides by min(2, 3) = 2, so a full list scores 1.
+        #expect(m2.cappedRecall == 1 && m2.reciprocalRank == 1)
         let miss = UserRankingMetrics(ranked: [10, 12], k: 2, relevantCount: 1) { relevant.contains($0) }
         #expect(miss.hit == 0 && miss.ndcg == 0 && miss.averagePrecision == 0)
+        #expect(miss.reciprocalRank == 0 && miss.cappedRecall == 0)
     }
 
     @Test("training items are excluded, ties break by index, users without relevant items are counted apart")

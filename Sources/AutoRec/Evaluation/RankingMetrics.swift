@@ -13,6 +13,7 @@ import RecMath
 /// ```
 /// precision@K = (1/K) Σ_{p≤K} rel(p)
 /// recall@K    = (1/|R_u|) Σ_{p≤K} rel(p)
+/// (``UserRankingMetrics`` also keeps recall over K_u, and the reciprocal rank of the first hit)
 /// DCG@K       = Σ_{p≤K} rel(p) / log2(p + 1)      IDCG@K = Σ_{p≤K_u} 1 / log2(p + 1)
 /// NDCG@K      = DCG@K / IDCG@K
 /// AP@K        = (1/K_u) Σ_{p≤K} rel(p) · precision@p       MAP@K = mean of AP@K
@@ -64,8 +65,12 @@ public struct RankingMetrics: Codable, Sendable, Equatable {
 public struct UserRankingMetrics: Sendable, Equatable {
     /// precision@K.
     public var precision: Double
-    /// recall@K.
+    /// recall@K, divided by the user's relevant count |R_u|.
     public var recall: Double
+    /// recall@K divided by K_u = min(K, |R_u|) instead (Liang et al. 2018), so 1 is reachable.
+    public var cappedRecall: Double
+    /// 1/p for the first relevant item at position p ≤ K, else 0 (RecBole's MRR@K term).
+    public var reciprocalRank: Double
     /// NDCG@K.
     public var ndcg: Double
     /// AP@K.
@@ -86,8 +91,10 @@ public struct UserRankingMetrics: Sendable, Equatable {
         var hits = 0
         var dcg = 0.0
         var apSum = 0.0
+        var firstHit = 0
         for (p, item) in ranked.prefix(k).enumerated() where isRelevant(item) {
             hits += 1
+            if firstHit == 0 { firstHit = p + 1 }
             dcg += 1 / log2(Double(p + 2))
             apSum += Double(hits) / Double(p + 1)
         }
@@ -96,6 +103,8 @@ public struct UserRankingMetrics: Sendable, Equatable {
         for p in 0..<m { idcg += 1 / log2(Double(p + 2)) }
         precision = Double(hits) / Double(k)
         recall = Double(hits) / Double(relevantCount)
+        cappedRecall = Double(hits) / Double(m)
+        reciprocalRank = firstHit > 0 ? 1 / Double(firstHit) : 0
         ndcg = dcg / idcg
         averagePrecision = apSum / Double(m)
         hit = hits > 0 ? 1 : 0

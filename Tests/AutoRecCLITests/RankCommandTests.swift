@@ -1,0 +1,53 @@
+import Foundation
+import RecTestSupport
+import Testing
+
+@testable import autorec
+
+extension CLI {
+    @Suite struct RankCommandTests {
+        @Test(
+            "rank selects lambda on validation NDCG and reports the protocol, the test metrics and intervals")
+        func report() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let path = folder.file("rank.json")
+            try await autorec(
+                "rank", "--data", data, "--protocol", "recbole", "--positive", "0", "--min-user-interactions",
+                "5",
+                "--min-item-interactions", "5", "--model", "ease", "--lambda", "1", "--lambda", "50",
+                "--report", path, "--quiet")
+            let r = try jsonFile(path)
+            #expect(r["protocol"] as? String == "recbole" && r["model"] as? String == "ease")
+            let parameters = try #require(r["parameters"] as? [String])
+            #expect(
+                parameters.contains("positive=every rating") && parameters.contains("min-user-interactions=5")
+            )
+            let candidates = try #require(r["candidates"] as? [[String: Any]])
+            #expect(candidates.count == 2)
+            let ndcg = try candidates.map {
+                try #require(
+                    (($0["validation"] as? [String: Any])?["ndcg"] as? [String: Any])?["mean"] as? Double)
+            }
+            let best = ndcg[1] > ndcg[0] ? "lambda=50" : "lambda=1"
+            #expect(r["chosen"] as? String == best)
+            let test = try #require(r["test"] as? [String: Any])
+            #expect(test["users"] as? Int == Fixture.users)
+            let recall = try #require(test["recall"] as? [String: Double])
+            #expect(
+                (recall["mean"] ?? -1) >= 0 && (recall["mean"] ?? 2) <= 1 && (recall["halfWidth"] ?? -1) >= 0)
+        }
+
+        @Test("a protocol that cannot split the data says why")
+        func tooFewUsers() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            await #expect {
+                try await autorec(
+                    "rank", "--data", data, "--protocol", "strong", "--held-out-users", "20", "--quiet")
+            } throws: { error in
+                message(for: error).contains("too little data")
+            }
+        }
+    }
+}
