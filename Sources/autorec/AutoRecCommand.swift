@@ -9,7 +9,7 @@ struct AutoRecCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InfoCommand.self, SplitCommand.self, SynthCommand.self, DownloadCommand.self,
-            BaselineCommand.self, TrainCommand.self, TuneCommand.self, EvaluateCommand.self, PredictCommand.self,
+            BaselineCommand.self, TrainCommand.self, TuneCommand.self, StudyCommand.self, EvaluateCommand.self, PredictCommand.self,
             RecommendCommand.self, ServeCommand.self,
         ]
     )
