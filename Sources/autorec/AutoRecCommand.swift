@@ -9,8 +9,8 @@ struct AutoRecCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InfoCommand.self, SplitCommand.self, SynthCommand.self, DownloadCommand.self,
-            BaselineCommand.self, RankCommand.self, TrainCommand.self, TuneCommand.self, EvaluateCommand.self,
-            PredictCommand.self, RecommendCommand.self, ServeCommand.self,
+            BaselineCommand.self, RankCommand.self, TrainCommand.self, TuneCommand.self, StudyCommand.self,
+            EvaluateCommand.self, PredictCommand.self, RecommendCommand.self, ServeCommand.self,
         ]
     )
 

@@ -179,14 +179,7 @@ extension TrainCommand {
         _ grouping: GroupedAutoRec.Grouping, config: AutoRecConfiguration, parts p: Parts,
         description: String
     ) async throws {
-        var users: UserCatalog?
-        if grouping == .genderAge {
-            let set = try data.dataset()
-            users = try set.loadSideInformation(userIDs: p.train.userIDs, itemIDs: p.train.itemIDs).users
-            guard users != nil else {
-                throw ValidationError("--groups gender-age: \(set.path) has no user file (u.user or users.dat)")
-            }
-        }
+        let users = try data.groupUsers(for: grouping, parts: p)
         var model = GroupedAutoRec(configuration: config, grouping: grouping, users: users)
         model.minimumGroupSize = groupMinimum
         let stop = InterruptHandler.install()

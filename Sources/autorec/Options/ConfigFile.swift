@@ -101,7 +101,16 @@ enum ConfigFile {
             throw .badJSON(path: path, line: 1, reason: "\(error)")
         }
         guard case let .object(settings) = object else { throw .notAnObject(path: path) }
-        let lineOf = { (key: String) in lineNumber(of: key, in: text) }
+        return try arguments(for: settings, path: path) { lineNumber(of: $0, in: text) }
+    }
+
+    /// The command-line options that `settings` (a configuration file's object) stand for,
+    /// checked; `lineOf` says on which line of `path` a key is, for the messages.
+    ///
+    /// - Throws: ``ConfigFileError``: unknown key, a value of the wrong kind, or one the option rejects.
+    static func arguments(for settings: [String: JSONValue], path: String, lineOf: @escaping (String) -> Int)
+        throws(ConfigFileError) -> [String]
+    {
         var arguments = [String]()
         for key in settings.keys.sorted(by: { (lineOf($0), $0) < (lineOf($1), $1) }) {
             guard let value = settings[key] else { continue }

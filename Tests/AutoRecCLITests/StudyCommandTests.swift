@@ -1,0 +1,165 @@
+import AutoRec
+import Foundation
+import RecTestSupport
+import Testing
+
+@testable import autorec
+
+extension CLI {
+    @Suite struct StudyCommandTests {
+        /// d2l on the tiny fixture: 2 configurations (I-AutoRec, biased MF) x 2 seeds, 2 epochs each.
+        static func study(_ data: String, out: String, epochs: String = "2") async throws {
+            try await autorec(["study", "d2l", "--data", data, "--seeds", "2", "--epochs", epochs, "--out", out, "--quiet"])
+        }
+
+        static func runFiles(_ out: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: out + "/runs").filter { $0.hasSuffix(".json") }.sorted()
+        }
+
+        static func modified(_ path: String) throws -> Date {
+            try #require(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        }
+
+        /// results.json with every `seconds` field dropped (a retrained run takes its own time).
+        static func figures(_ path: String) throws -> String {
+            func strip(_ v: Any) -> Any {
+                if let d = v as? [String: Any] {
+                    return d.filter { $0.key != "seconds" }.mapValues(strip)
+                }
+                if let a = v as? [Any] { return a.map(strip) }
+                return v
+            }
+            let data = try JSONSerialization.data(withJSONObject: strip(try jsonFile(path)), options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        }
+
+        @Test("a killed study resumes: kept runs are reused untouched, missing ones retrained, same results.json")
+        func resume() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let out = folder.file("s")
+            try await Self.study(data, out: out)
+            let files = try Self.runFiles(out)
+            #expect(files.count == 4)
+            let before = try Self.figures(out + "/results.json")
+            // The "kill": results gone, one run of each configuration gone, the others kept.
+            for name in ["results.json", "results.md", "curves.svg", "rmse.svg"] {
+                try FileManager.default.removeItem(atPath: out + "/" + name)
+            }
+            let deleted = files.filter { $0.hasSuffix("-seed2.json") }, kept = files.filter { $0.hasSuffix("-seed1.json") }
+            #expect(deleted.count == 2 && kept.count == 2)
+            for name in deleted { try FileManager.default.removeItem(atPath: out + "/runs/" + name) }
+            let keptTimes = try kept.map { try Self.modified(out + "/runs/" + $0) }
+            let keptBytes = kept.map { FileManager.default.contents(atPath: out + "/runs/" + $0) }
+            try await Task.sleep(for: .milliseconds(20))
+            try await Self.study(data, out: out)
+            #expect(try Self.runFiles(out) == files)
+            #expect(try kept.map { try Self.modified(out + "/runs/" + $0) } == keptTimes)
+            #expect(kept.map { FileManager.default.contents(atPath: out + "/runs/" + $0) } == keptBytes)
+            #expect(try Self.figures(out + "/results.json") == before)
+        }
+
+        @Test("a changed configuration gets new runs; changed data retrains the existing ones")
+        func invalidation() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let out = folder.file("s")
+            try await Self.study(data, out: out)
+            let first = try Self.runFiles(out)
+            // Another epoch cap is another configuration as trained: new keys beside the old runs.
+            try await Self.study(data, out: out, epochs: "3")
+            let both = try Self.runFiles(out)
+            #expect(both.count == 8 && Set(first).isSubset(of: Set(both)))
+            let three = both.filter { !first.contains($0) }
+            let fingerprint = try #require(try jsonFile(out + "/runs/" + three[0])["data"] as? String)
+            // New ratings in u.data: the same keys, retrained on the new data.
+            try (Fixture.ratingLines(seed: 99).joined(separator: "\n") + "\n")
+                .write(toFile: data + "/u.data", atomically: true, encoding: .utf8)
+            try await Self.study(data, out: out, epochs: "3")
+            #expect(try Self.runFiles(out) == both)
+            for name in three {
+                let run = try jsonFile(out + "/runs/" + name)
+                #expect(run["data"] as? String != fingerprint)
+            }
+            let results = try jsonFile(out + "/results.json")
+            let rows = try #require(results["configurations"] as? [[String: Any]])
+            for row in rows {
+                for run in row["runs"] as? [[String: Any]] ?? [] { #expect(run["data"] as? String != fingerprint) }
+            }
+        }
+
+        @Test("results.md prints the protocol and each row's Student-t interval; the SVGs hold every configuration")
+        func outputs() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let out = folder.file("s")
+            try await Self.study(data, out: out)
+            let md = try String(contentsOfFile: out + "/results.md", encoding: .utf8)
+            let study = try #require(StudyCatalog.study(named: "d2l"))
+            #expect(md.contains("Protocol: \(study.split.text)"))
+            let rows = try #require(try jsonFile(out + "/results.json")["configurations"] as? [[String: Any]])
+            #expect(rows.count == study.configurations.count)
+            for (row, configuration) in zip(rows, study.configurations) {
+                let runs = try #require(row["runs"] as? [[String: Any]])
+                #expect(runs.count == 2)
+                let interval = ConfidenceInterval(runs.compactMap { $0["testRMSE"] as? Double })
+                #expect(interval.halfWidth.isFinite)
+                #expect(md.contains("| \(configuration.label) | \(interval.text) |"))
+                #expect((runs.first?["configuration"] as? [String: Any])?["epochs"] as? Int == 2)
+            }
+            let curves = try SVGInspector(try String(contentsOfFile: out + "/curves.svg", encoding: .utf8))
+            // Biased MF has no epochs to plot; I-AutoRec has train curves (no validation in d2l).
+            #expect(curves.texts.contains("I-AutoRec, the book's recipe train RMSE"))
+            #expect(!curves.texts.contains { $0.hasPrefix("biased MF") })
+            let rmse = try SVGInspector(try String(contentsOfFile: out + "/rmse.svg", encoding: .utf8))
+            for c in study.configurations { #expect(rmse.texts.contains(c.label)) }
+        }
+
+        @Test("validation curves are averaged over the seeds that reached each epoch")
+        func meanEpochs() {
+            func record(_ e: Int, _ t: Double, _ v: Double?) -> EpochRecord {
+                EpochRecord(epoch: e, loss: 0, trainRMSE: t, validationRMSE: v, learningRate: 0, seconds: 0)
+            }
+            func run(_ epochs: [EpochRecord]) -> StudyRun {
+                StudyRun(key: "k", label: "x", seed: 1, data: "d", configuration: [:], model: .null, testRMSE: 1, testMAE: 1,
+                         trainRMSE: 1, bestEpoch: 1, epochs: epochs, seconds: 0)
+            }
+            let row = StudyResults.Row(Study.Configuration("x", [:]),
+                                       runs: [run([record(1, 1, 2), record(2, 3, 4)]), run([record(1, 3, 4)])])
+            #expect(row.meanEpochs.map(\.trainRMSE) == [2, 3])
+            #expect(row.meanEpochs.map(\.validationRMSE) == [3, 4])
+        }
+
+        @Test("--list names every study with its protocol; an unknown name is an error listing the known ones")
+        func listAndUnknown() async throws {
+            let listing = StudyCommand.listing()
+            for s in StudyCatalog.all {
+                #expect(listing.contains("\(s.name): \(s.varies)\n  protocol: \(s.split.text)"))
+            }
+            #expect(StudyCatalog.all.count == 10)
+            let r = try Executable.run(["study", "nonesuch", "--data", "x"])
+            #expect(r.status != 0)
+            #expect(r.standardError.contains("unknown study 'nonesuch'; known: \(StudyCommand.known)"))
+        }
+
+        @Test("every configuration of every study is valid: train options parse and keys differ within a study")
+        func catalogue() throws {
+            for s in StudyCatalog.all {
+                var keys = Set<String>()
+                for c in s.configurations {
+                    let settings = StudyTrainer.effectiveSettings(c.settings, protocol: s.split, epochCap: nil)
+                    keys.insert(try StudyRun.key(settings: settings, protocol: s.split, epochCap: nil))
+                    if c.isBiasedMF {
+                        _ = try StudyTrainer.biasedMF(settings, seed: 1)
+                        continue
+                    }
+                    var model = settings
+                    _ = try StudyTrainer.grouping(model.removeValue(forKey: "groups"))
+                    // Parses the options as ModelOptions, which builds and validates the configuration.
+                    _ = try ConfigFile.arguments(for: model, path: s.name) { _ in 1 }
+                }
+                #expect(keys.count == s.configurations.count, "\(s.name): two configurations train the same")
+            }
+        }
+    }
+}
