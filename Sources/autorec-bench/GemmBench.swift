@@ -31,16 +31,21 @@ struct GemmBench: ParsableCommand {
         ]
         print("gemm \(m)x\(k) · \(k)x\(n), \(Parallelism.threads) threads, median of \(repeats)")
         for (name, body) in forms {
-            body()  // warm-up
-            var seconds = [Double]()
-            for _ in 0..<repeats {
-                let start = DispatchTime.now().uptimeNanoseconds
-                body()
-                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            }
-            let median = seconds.sorted()[seconds.count / 2]
+            let median = Self.medianSeconds(repeats: repeats, body)
             print("\(name)\t\(String(format: "%.2f", flop / median / 1e9)) GFLOP/s\t\(String(format: "%.3f", median * 1e3)) ms")
         }
+    }
+
+    /// Median wall-clock seconds of `repeats` calls of `body` after one warm-up call.
+    static func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
+        body()
+        var seconds = [Double]()
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return seconds.sorted()[seconds.count / 2]
     }
 
     /// GFLOP/s of A·B at this shape with the current thread count, median of `repeats` after a warm-up.
@@ -49,13 +54,7 @@ struct GemmBench: ParsableCommand {
         let a = Matrix(rows: m, cols: k, gaussianStandardDeviation: 1, using: &rng)
         let b = Matrix(rows: k, cols: n, gaussianStandardDeviation: 1, using: &rng)
         var c = Matrix(rows: m, cols: n)
-        Matrix.gemm(a, b, into: &c)
-        var seconds = [Double]()
-        for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            Matrix.gemm(a, b, into: &c)
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return 2 * Double(m) * Double(k) * Double(n) / seconds.sorted()[seconds.count / 2] / 1e9
+        let median = medianSeconds(repeats: repeats) { Matrix.gemm(a, b, into: &c) }
+        return 2 * Double(m) * Double(k) * Double(n) / median / 1e9
     }
 }
