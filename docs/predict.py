@@ -43,6 +43,14 @@ class SavedModel:
         self.by_item = c["orientation"] == "item"       # I-AutoRec encodes items' vectors over users
         self.g = ACTIVATIONS[c["encoder"]]
         self.f = ACTIVATIONS[c["decoder"]]
+        # A bounded decoder stretched onto the rating scale: r = low + (high - low) (f(z) - a) / (b - a).
+        bounds = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(c["decoder"])
+        out = c.get("outputRange")
+        if bounds and out and out["high"] > out["low"]:
+            gain = (out["high"] - out["low"]) / (bounds[1] - bounds[0])
+            offset = out["low"] - gain * bounds[0]
+            f = self.f
+            self.f = lambda z: offset + gain * f(z)
         self.fill = c["fill"]                           # "zero", "user-mean", "item-mean" or a number
         self.low = self.description["scale"]["minimum"]
         self.high = self.description["scale"]["maximum"]

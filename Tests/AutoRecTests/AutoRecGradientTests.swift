@@ -64,6 +64,19 @@ struct ReferenceAutoRec {
         }
     }
 
+    /// The decoder's output, stretched onto the configuration's output range when it is bounded
+    /// (written out per activation, apart from the code under test).
+    static func output(_ config: AutoRecConfiguration, _ z: Double) -> Double {
+        let y = act(config.decoder, z)
+        guard let r = config.outputRange else { return y }
+        let (low, high) = (Double(r.low), Double(r.high))
+        switch config.decoder {
+        case .sigmoid: return low + (high - low) * y
+        case .tanh: return low + (high - low) * (y + 1) / 2
+        default: return y
+        }
+    }
+
     /// E(θ) with θ given as Double copies of the tensors, in ``AutoRecParameters`` order.
     func objective(_ t: [[Double]]) -> Double {
         let n = data.inputs
@@ -112,7 +125,7 @@ struct ReferenceAutoRec {
                 let u = Int(m.columns[q])
                 var o = t[out + 1][u]
                 for c in 0..<fanIn { o += t[out][u * fanIn + c] * d[c] }
-                let err = Self.act(config.decoder, o) - Double(m.values[q])
+                let err = Self.output(config, o) - Double(m.values[q])
                 let hid = hiddenEntries?[first + q - m.rowStart[j]]
                 let w = hid.map { Double($0 ? config.maskedWeight ?? 1 : config.visibleWeight ?? 1) } ?? 1
                 e += 0.5 * w * err * err
@@ -215,6 +228,21 @@ struct ReferenceAutoRec {
         c.hiddenUnits = 4
         c.decoder = f
         c.l2 = 0
+        Self.check(c)
+    }
+
+    @Test("a bounded decoder stretched onto the rating scale: sampled and dense outputs, one layer and deep",
+          arguments: [Activation.sigmoid, .tanh, .relu])
+    func outputRange(f: Activation) {
+        var c = AutoRecConfiguration()
+        c.hiddenUnits = 4
+        c.decoder = f
+        c.outputRange = .init(low: 1, high: 5)
+        c.l2 = 0.2
+        Self.check(c)
+        Self.check(c, scale: 0.5, dense: true)
+        c.layers = [3, 2, 3]
+        c.encoder = .elu
         Self.check(c)
     }
 

@@ -34,6 +34,26 @@ import Testing
         }
     }
 
+    @Test("a sigmoid decoder's output range is saved and loaded: identical predictions on the rating scale")
+    func outputRangeRoundTrip() throws {
+        var c = smallConfig(.item)
+        c.decoder = .sigmoid
+        c.epochs = 8
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let dir = folder("output-range")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let (loaded, _) = try AutoRecModel.load(from: dir)
+        #expect(loaded.configuration.outputRange == .init(low: 1, high: 5))
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> {
+                #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i))
+                #expect(m.predict(user: u, item: i) > 1)
+            }
+        }
+    }
+
     @Test("a deep model saves and loads with identical predictions and fold-in, as formatVersion 2",
           arguments: AutoRecConfiguration.Orientation.allCases)
     func deepRoundTrip(o: AutoRecConfiguration.Orientation) throws {

@@ -305,6 +305,38 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         #expect(ours < theirs, "deep \(layers): \(ours) vs baseline \(theirs)")
     }
 
+    @Test("a bounded decoder predicts on the rating scale: beats the baseline, scores and fold-in agree",
+          arguments: [Activation.sigmoid, .tanh])
+    func boundedDecoder(f: Activation) throws {
+        var c = smallConfig(.user)
+        c.decoder = f
+        c.epochs = 80
+        let (model, ours, theirs) = try Self.againstBaseline(c)
+        // Training stretched f's interval onto the training scale 1...5.
+        #expect(model.configuration.outputRange == .init(low: 1, high: 5))
+        #expect(ours < theirs, "\(f) decoder: AutoRec \(ours) vs baseline \(theirs)")
+        var s = [Float](repeating: 0, count: 24)
+        for user in [0, 7, 29] as [Int32] {
+            model.scores(forUser: user, into: &s)
+            for i in 0..<24 {
+                #expect(s[i] > 1 && s[i] < 5, "user \(user) item \(i): \(s[i])")
+                #expect(abs(s[i] - model.predict(user: user, item: Int32(i))) < 1e-5)
+            }
+        }
+        let rows = (0..<Self.table.count).filter { Self.table.users[$0] == 3 }
+        let out = model.reconstruct(inputs: rows.map { Self.table.items[$0] }, values: rows.map { Self.table.ratings[$0] })
+        #expect(out.allSatisfy { $0 > 1 && $0 < 5 })
+    }
+
+    @Test("an output range must be finite with low below high")
+    func badOutputRange() {
+        for (low, high) in [(Float(5), Float(1)), (2, 2), (1, .infinity), (.nan, 5)] {
+            var c = AutoRecConfiguration()
+            c.outputRange = .init(low: low, high: high)
+            #expect(throws: ConfigurationError.self) { try c.validate() }
+        }
+    }
+
     @Test("a deep model's whole-row scores equal single predictions and fold-in reproduces them",
           arguments: [AutoRecConfiguration.Fill.zero, .constant(2), .userMean, .itemMean])
     func deepScoresAndFoldIn(fill: AutoRecConfiguration.Fill) throws {

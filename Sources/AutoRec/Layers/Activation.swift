@@ -52,6 +52,15 @@ public enum Activation: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// The open interval its outputs lie in when it is bounded (sigmoid, tanh); nil otherwise.
+    public var outputBounds: (lower: Float, upper: Float)? {
+        switch self {
+        case .sigmoid: (0, 1)
+        case .tanh: (-1, 1)
+        default: nil
+        }
+    }
+
     /// Applies the activation to every element of `values` in place.
     public func apply(_ values: inout [Float]) {
         if self == .identity { return }

@@ -169,6 +169,24 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// Needs side features; nil or false: the input only.
     public var sideEveryLayer: Bool?
 
+    /// The rating interval a bounded decoder (sigmoid, tanh) is stretched onto:
+    /// `r̂ = low + (high − low) · (f(z) − a) / (b − a)`, where (a, b) is f's output interval, so a
+    /// sigmoid decoder predicts on the rating scale rather than in (0, 1). Training sets it to the
+    /// training data's rating scale when the decoder is bounded and it is nil; an unbounded decoder
+    /// ignores it. nil with a bounded decoder (model files written before it existed): f's own output.
+    public var outputRange: OutputRange?
+
+    /// A closed interval of ratings, `low < high`.
+    public struct OutputRange: Sendable, Hashable, Codable {
+        public var low: Float
+        public var high: Float
+
+        public init(low: Float, high: Float) {
+            self.low = low
+            self.high = high
+        }
+    }
+
     /// Whether a training pass draws anything at random (input or layer dropout, denoising), so
     /// its codes differ from the model's.
     public var hasTrainingNoise: Bool {
@@ -278,6 +296,9 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
             if r > 0 && optimizer.isFullBatch {
                 throw .invalid("dense re-feeding needs a mini-batch optimizer (adam or sgd), not \(optimizer.kind.rawValue)")
             }
+        }
+        if let r = outputRange, !(r.low.isFinite && r.high.isFinite && r.low < r.high) {
+            throw .invalid("the output range needs finite bounds with low < high, got \(r.low)...\(r.high)")
         }
         if let m = maskingNoise, !(0..<1).contains(m) {
             throw .invalid("masking noise must be in [0, 1), got \(m)")

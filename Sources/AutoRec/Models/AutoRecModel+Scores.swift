@@ -14,7 +14,7 @@ extension AutoRecModel {
             return
         }
         let k = codes.cols
-        let f = configuration.decoder
+        let f = configuration.outputMap
         let u = Int(user)
         switch configuration.orientation {
         case .item:
@@ -89,7 +89,7 @@ extension AutoRecModel {
             let x = values[j] - rowOffset - data.inputOffset[Int(input)]
             for c in 0..<k { z[c] += x * v[Int(input), c] }
         }
-        let g = configuration.encoder, f = configuration.decoder
+        let g = configuration.encoder, f = configuration.outputMap
         var h = z.map { g.apply($0) }
         // A new vector has no side features: with side information at every layer, each layer
         // reads zeros for them.

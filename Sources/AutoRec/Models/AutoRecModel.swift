@@ -134,6 +134,11 @@ public struct AutoRecModel: RatingModel, Sendable {
     private mutating func train(on train: RatingTable, validation: RatingTable?) throws {
         try configuration.validate()
         guard train.count > 0 else { throw TrainingError.emptyTrainingSet(model: modelName) }
+        if configuration.decoder.outputBounds != nil, configuration.outputRange == nil,
+           train.scale.maximum > train.scale.minimum {
+            // A bounded decoder predicts on the training data's rating scale.
+            configuration.outputRange = .init(low: train.scale.minimum, high: train.scale.maximum)
+        }
         let config = configuration
         try MemoryBudget.check(
             estimatedMemory(for: train),
@@ -246,6 +251,6 @@ public struct AutoRecModel: RatingModel, Sendable {
                 Kernels.dot(h.baseAddress! + row * k, w.baseAddress! + input * k, k)
             }
         }
-        return configuration.decoder.apply(dot + p.decoderBias.storage[input])
+        return configuration.outputMap.apply(dot + p.decoderBias.storage[input])
     }
 }

@@ -271,6 +271,7 @@ struct AutoRecNetwork {
     func decode(_ p: AutoRecParameters, matrix: CSRMatrix, codes h: Matrix, into out: inout [Float]) {
         SampledOutputLayer(activation: configuration.decoder).forward(
             weight: p.decoderWeight, bias: p.decoderBias, matrix: matrix, codes: h, into: &out)
+        configuration.outputMap.stretch(&out)
     }
 
     /// The full output `f(x)` (every input, not only the observed ones) of every row of `batch`,
@@ -289,6 +290,7 @@ struct AutoRecNetwork {
         var out = Matrix(rows: m.rows, cols: data.inputs)
         DenseOutputLayer(activation: configuration.decoder).forward(
             weight: p.decoderWeight, bias: p.decoderBias, codes: ws.code, into: &out)
+        configuration.outputMap.stretch(&out.storage)
         return out
     }
 
@@ -364,6 +366,7 @@ struct AutoRecNetwork {
             Self.leadingColumns(ws.sideGradient, layers[l], into: &ws.gradients[l])
         }
         let f = configuration.decoder
+        let map = configuration.outputMap
         let weights = pMask > 0 ? ws.weights : nil
         let out = p.outputIndex
         let objective: Double, squaredError: Double
@@ -374,9 +377,11 @@ struct AutoRecNetwork {
             let layer = DenseOutputLayer(activation: f)
             layer.forward(weight: p.decoderWeight, bias: p.decoderBias, codes: layerOutput(depth - 1),
                           into: &ws.denseOutputs)
+            map.stretch(&ws.denseOutputs.storage)
             (objective, squaredError) = loss.evaluate(
-                outputs: ws.denseOutputs.storage, targets: targets.storage, weights: weights, activation: f,
-                delta: &ws.denseDelta.storage)
+                outputs: ws.denseOutputs.storage, targets: targets.storage, weights: weights,
+                activation: map.lossActivation, delta: &ws.denseDelta.storage)
+            map.chain(outputs: ws.denseOutputs.storage, delta: &ws.denseDelta.storage)
             withPair(&grads, out) { dw, db in
                 backInto(depth - 1) { dh in
                     layer.backward(ws.denseDelta, codes: layerOutput(depth - 1), weight: p.decoderWeight,
@@ -386,7 +391,9 @@ struct AutoRecNetwork {
         } else {
             decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
             (objective, squaredError) = loss.evaluate(
-                outputs: ws.outputs, targets: m.values, weights: weights, activation: f, delta: &ws.delta)
+                outputs: ws.outputs, targets: m.values, weights: weights, activation: map.lossActivation,
+                delta: &ws.delta)
+            map.chain(outputs: ws.outputs, delta: &ws.delta)
             withPair(&grads, out) { dw, db in
                 backInto(depth - 1) { dh in
                     SampledOutputLayer(activation: f).backward(

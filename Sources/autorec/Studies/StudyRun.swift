@@ -29,16 +29,21 @@ struct StudyRun: Codable, Equatable {
     /// The file name of a run: `<key>-seed<S>.json`.
     static func fileName(key: String, seed: UInt64) -> String { "\(key)-seed\(seed).json" }
 
-    /// A short digest of the settings as trained, the protocol and the epoch cap: equal keys mean
-    /// the same training (the seed is in the file name, the data in the run).
+    /// Raised whenever the same settings start to train a different model, so runs stored before
+    /// are trained again (2: bounded decoders predict on the rating scale).
+    static let revision = 2
+
+    /// A short digest of the settings as trained, the protocol, the epoch cap and ``revision``:
+    /// equal keys mean the same training (the seed is in the file name, the data in the run).
     static func key(settings: [String: JSONValue], protocol p: Study.Procedure, epochCap: Int?) throws -> String {
         struct Keyed: Encodable {
             var settings: [String: JSONValue]
             var split: Study.Procedure
             var epochCap: Int?
+            var revision: Int
         }
         var md5 = MD5()
-        md5.update(try ReportJSON.encode(Keyed(settings: settings, split: p, epochCap: epochCap)))
+        md5.update(try ReportJSON.encode(Keyed(settings: settings, split: p, epochCap: epochCap, revision: revision)))
         return String(md5.hexDigest().prefix(16))
     }
 
