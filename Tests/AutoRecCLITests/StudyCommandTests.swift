@@ -106,6 +106,8 @@ extension CLI {
                 #expect(interval.halfWidth.isFinite)
                 #expect(md.contains("| \(configuration.label) | \(interval.text) |"))
                 #expect((runs.first?["configuration"] as? [String: Any])?["epochs"] as? Int == 2)
+                // Both models ran their 2 epochs and kept the last (biased MF has no early stopping).
+                #expect(runs.allSatisfy { $0["bestEpoch"] as? Int == 2 }, "\(configuration.label)")
             }
             let curves = try SVGInspector(try String(contentsOfFile: out + "/curves.svg", encoding: .utf8))
             // Biased MF has no epochs to plot; I-AutoRec has train curves (no validation in d2l).

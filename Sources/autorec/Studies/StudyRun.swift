@@ -130,6 +130,7 @@ struct StudyTrainer {
             report = try evaluator.fitAndEvaluate(&m, name: "BiasedMF", configuration: c, train: p.train,
                                                   validation: p.validation, test: p.test)
             trainRMSE = try evaluator.evaluate(m, train: p.train, test: p.train).rmse
+            best = c.epochs  // SGD for a fixed number of epochs, no early stopping
         } else {
             var model = settings
             let grouping = try Self.grouping(model.removeValue(forKey: "groups"))
