@@ -10,14 +10,15 @@ extension CLI {
     @Suite struct TrainCommandTests {
         @Test(
             "train --save --report, then evaluate --model on the same data and seed gives the same test RMSE",
-            arguments: ["i-autorec", "u-autorec", "deep-autorec"])
+            arguments: ["i-autorec", "u-autorec", "deep-autorec", "sparse-fc"])
         func trainThenEvaluate(model: String) async throws {
             let folder = try TemporaryFolder()
             let data = try Fixture.movieLens100K(in: folder)
             let dir = folder.file("model"), trained = folder.file("train.json"),
                 evaluated = folder.file("eval.json")
             // The deep preset with narrow layers keeps the debug build quick.
-            let deep = model == "deep-autorec" ? ["--layers", "8,4,8", "--learning-rate", "0.01"] : []
+            let deep = model == "deep-autorec" ? ["--layers", "8,4,8", "--learning-rate", "0.01"]
+                : model == "sparse-fc" ? ["--layers", "8,4,8", "--kernel-dimension", "3"] : []
             try await autorec(
                 ["train", "--data", data, "--model", model, "--hidden-units", "8", "--epochs", "5",
                  "--seed", "7", "--save", dir, "--report", trained, "--quiet"] + deep)
@@ -33,7 +34,9 @@ extension CLI {
             #expect(report["secondsPerEpoch"] is Double)
             let configuration = try #require(report["configuration"] as? [String: Any])
             #expect(configuration["hiddenUnits"] as? Int == 8)
-            #expect(configuration["orientation"] as? String == (model == "i-autorec" ? "item" : "user"))
+            #expect(configuration["orientation"] as? String == (["i-autorec", "sparse-fc"].contains(model) ? "item" : "user"))
+            let kernel = configuration["kernel"] as? [String: Any]
+            #expect(kernel?["dimension"] as? Int == (model == "sparse-fc" ? 3 : nil))
             #expect(configuration["layers"] as? [Int] == (deep.isEmpty ? nil : [8, 4, 8]))
             #expect(configuration["seed"] as? Int == 7)
             let trainTest = try #require(report["test"] as? [String: Any])

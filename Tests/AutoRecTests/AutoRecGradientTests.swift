@@ -9,7 +9,7 @@ import Testing
 /// every hidden layer `h_l = g(W_lᵀ d_{l−1} + b_l)` on a dense input vector (fill everywhere,
 /// the ratings where observed), dropout as fixed masks, the output at observed entries only.
 struct ReferenceAutoRec {
-    let config: AutoRecConfiguration
+    var config: AutoRecConfiguration
     let data: AutoRecData
     let penaltyShare: Double
     /// Rows of the batch (global indices) in batch order; all rows by default.
@@ -77,8 +77,36 @@ struct ReferenceAutoRec {
         }
     }
 
-    /// E(θ) with θ given as Double copies of the tensors, in ``AutoRecParameters`` order.
+    /// E(θ) with θ given as Double copies of the tensors, in ``AutoRecParameters`` order; with
+    /// kernelized weights the kernel vectors follow (rows' then columns' per weight matrix).
     func objective(_ t: [[Double]]) -> Double {
+        guard let kernel = config.kernel else { return networkObjective(t) }
+        let shapes = AutoRecParameters.shapes(inputs: data.inputs, layers: config.hiddenLayers,
+                                              sideWidth: data.sideWidth, sideEveryLayer: config.sideEveryLayer == true)
+        let weights = Array(stride(from: 0, through: 2 * config.hiddenLayers.count, by: 2))
+        var effective = Array(t[0..<shapes.count])
+        var penalty = 0.0
+        let d = kernel.dimension
+        for (m, w) in weights.enumerated() {
+            let (a, b) = (t[shapes.count + 2 * m], t[shapes.count + 2 * m + 1])
+            for r in 0..<shapes[w].rows {
+                for c in 0..<shapes[w].cols {
+                    let dist = (0..<d).reduce(0.0) { $0 + (a[r * d + $1] - b[c * d + $1]) * (a[r * d + $1] - b[c * d + $1]) }
+                    let k = max(0, 1 - dist)
+                    let i = r * shapes[w].cols + c
+                    effective[w][i] = t[w][i] * k
+                    penalty += 0.5 * penaltyShare * (Double(config.l2) * t[w][i] * t[w][i] + Double(kernel.penalty) * k * k)
+                }
+            }
+        }
+        var plain = self
+        plain.config.kernel = nil
+        plain.config.l2 = 0
+        return plain.networkObjective(effective) + penalty
+    }
+
+    /// E(θ) over the network's own tensors, plain weights.
+    func networkObjective(_ t: [[Double]]) -> Double {
         let n = data.inputs
         let widths = config.hiddenLayers
         let m = data.matrix
@@ -161,6 +189,7 @@ struct ReferenceAutoRec {
                                        initialization: .fixed, scale: scale, using: &rng)
         let tied = config.tiedWeights == true
         if tied { params.tensors[params.outputIndex] = params.tensors[0] }
+        AutoRecNetwork(configuration: config).appendKernelVectors(&params, using: &rng)
         // Ratings scaled down keep the activations away from saturation, where differences are flat.
         var table = dense ? Self.fullTable : Self.table
         table.ratings = table.ratings.map { $0 / 5 }
@@ -244,6 +273,25 @@ struct ReferenceAutoRec {
         c.layers = [3, 2, 3]
         c.encoder = .elu
         Self.check(c)
+    }
+
+    @Test("kernelized weights: weights, both vector sets and the kernel penalty, one layer and deep, side, fill, batch")
+    func kernelized() {
+        var c = AutoRecConfiguration()
+        c.hiddenUnits = 3
+        c.l2 = 0.4
+        // Vectors spread enough that some kernels are zero and some in between.
+        c.kernel = .init(dimension: 2, penalty: 0.7, initialScale: 0.45)
+        Self.check(c)
+        c.layers = [3, 2]
+        c.decoder = .sigmoid
+        c.outputRange = .init(low: 0, high: 1)
+        Self.check(c)
+        c.fill = .userMean
+        c.orientation = .user
+        Self.check(c, share: 0.5, rows: [4, 1, 6], sideWidth: 2)
+        c.sideEveryLayer = true
+        Self.check(c, sideWidth: 2)
     }
 
     static let allFills: [AutoRecConfiguration.Fill] = [.zero, .constant(0.6), .userMean, .itemMean]

@@ -54,6 +54,28 @@ import Testing
         }
     }
 
+    @Test("a kernelized model saves W ⊙ K and loads with identical predictions and fold-in")
+    func kernelRoundTrip() throws {
+        var c = smallConfig(.item)
+        c.layers = [5, 4]
+        c.kernel = .init(dimension: 3, penalty: 0.05, initialScale: 0.3)
+        c.epochs = 8
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        // The kept parameters are the network's: no kernel vectors, weights already times their kernel.
+        #expect(m.parameters?.tensors.count == 6)
+        let dir = folder("kernel")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        let (loaded, _) = try AutoRecModel.load(from: dir)
+        #expect(loaded.configuration.kernel == c.kernel)
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
+        }
+        let users: [Int32] = [0, 3, 7], ratings: [Float] = [4, 2, 5]
+        #expect(loaded.reconstruct(inputs: users, values: ratings) == m.reconstruct(inputs: users, values: ratings))
+    }
+
     @Test("a deep model saves and loads with identical predictions and fold-in, as formatVersion 2",
           arguments: AutoRecConfiguration.Orientation.allCases)
     func deepRoundTrip(o: AutoRecConfiguration.Orientation) throws {
@@ -265,9 +287,10 @@ extension AutoRecModelFileTests {
             (["formatVersion"], "1", "'formatVersion' must be an integer >= 1, found a string"),
             (
                 ["model"], "X-AutoRec",
-                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec or Deep U-AutoRec, found "X-AutoRec""#
+                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec or Kernel U-AutoRec, found "X-AutoRec""#
             ),
             (["model"], "Deep I-AutoRec", "'model' is Deep I-AutoRec, but configuration.layers is 6"),
+            (["model"], "Kernel I-AutoRec", "'model' is Kernel I-AutoRec, but configuration.kernel is absent"),
             (["model"], "U-AutoRec", "'model' is U-AutoRec, but configuration.orientation is item"),
             (
                 ["configuration", "hiddenUnits"], 0,
@@ -302,10 +325,11 @@ extension AutoRecModelFileTests {
 }
 
 @Suite struct CheckpointTests {
-    @Test("a run killed after a checkpoint and resumed ends with the same weights, deep stacks too",
-          arguments: [(OptimizerConfiguration.Kind.lbfgs, nil), (.adam, nil), (.rprop, nil), (.adam, [4, 3, 4]),
-                      (.rprop, [5, 2])] as [(OptimizerConfiguration.Kind, [Int]?)])
-    func resume(kind: OptimizerConfiguration.Kind, layers: [Int]?) throws {
+    @Test("a run killed after a checkpoint and resumed ends with the same weights, deep stacks and kernels too",
+          arguments: [(OptimizerConfiguration.Kind.lbfgs, nil, false), (.adam, nil, false), (.rprop, nil, false),
+                      (.adam, [4, 3, 4], false), (.rprop, [5, 2], false), (.lbfgs, [5, 2], true), (.adam, nil, true)]
+                     as [(OptimizerConfiguration.Kind, [Int]?, Bool)])
+    func resume(kind: OptimizerConfiguration.Kind, layers: [Int]?, kernel: Bool) throws {
         let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 4)
         var rng = SplitMix64(seed: 1)
         let split = try RatingSplit(table, method: .random(fraction: 0.2), using: &rng)
@@ -317,7 +341,8 @@ extension AutoRecModelFileTests {
         c.batchSize = 4
         c.epochs = 9
         c.patience = 100
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(kind)-\(layers?.count ?? 1)-\(getpid()).safetensors").path
+        if kernel { c.kernel = .init(dimension: 3, penalty: 0.1, initialScale: 0.3) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(kind)-\(layers?.count ?? 1)-\(kernel)-\(getpid()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         var whole = AutoRecModel(configuration: c)

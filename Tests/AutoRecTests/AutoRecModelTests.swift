@@ -328,6 +328,34 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         #expect(out.allSatisfy { $0 > 1 && $0 < 5 })
     }
 
+    @Test("a kernelized stack (Sparse FC's kind) trained with L-BFGS beats the bias baseline")
+    func kernelBeatsBaseline() throws {
+        var c = smallConfig()
+        c.layers = [8, 8]
+        c.kernel = .init(dimension: 3, penalty: 0.01)
+        c.initialization = .glorot
+        c.epochs = 80
+        let (model, ours, theirs) = try Self.againstBaseline(c)
+        #expect(ours < theirs, "kernelized: AutoRec \(ours) vs baseline \(theirs)")
+        #expect(model.modelName == "Kernel I-AutoRec")
+        // The kept parameters are the network's: V ⊙ K, without the kernel vectors.
+        #expect(model.parameters?.tensors.count == 6)
+    }
+
+    @Test("kernel settings that cannot work are refused")
+    func badKernel() {
+        for k in [AutoRecConfiguration.KernelSettings(dimension: 0, penalty: 1), .init(penalty: -1), .init(penalty: .nan),
+                  .init(penalty: 1, initialScale: 0)] {
+            var c = AutoRecConfiguration()
+            c.kernel = k
+            #expect(throws: ConfigurationError.self) { try c.validate() }
+        }
+        var tied = AutoRecConfiguration()
+        tied.kernel = .init(penalty: 1)
+        tied.tiedWeights = true
+        #expect(throws: ConfigurationError.self) { try tied.validate() }
+    }
+
     @Test("an output range must be finite with low below high")
     func badOutputRange() {
         for (low, high) in [(Float(5), Float(1)), (2, 2), (1, .infinity), (.nan, 5)] {

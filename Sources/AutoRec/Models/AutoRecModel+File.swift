@@ -43,12 +43,16 @@ public struct AutoRecModelDescription: ModelDescription, Codable, Sendable, Equa
             .invalidField(path: path, field: field, problem: problem)
         }
         let kinds = ["I-AutoRec": AutoRecConfiguration.Orientation.item, "U-AutoRec": .user,
-                     "Deep I-AutoRec": .item, "Deep U-AutoRec": .user]
+                     "Deep I-AutoRec": .item, "Deep U-AutoRec": .user, "Kernel I-AutoRec": .item,
+                     "Kernel U-AutoRec": .user]
         guard let orientation = kinds[model] else {
-            throw bad("model", "must be I-AutoRec, U-AutoRec, Deep I-AutoRec or Deep U-AutoRec, found "
-                      + "\(String(reflecting: model))")
+            throw bad("model", "must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec or "
+                      + "Kernel U-AutoRec, found \(String(reflecting: model))")
         }
-        guard model.hasPrefix("Deep ") != configuration.isShallow else {
+        guard model.hasPrefix("Kernel ") == (configuration.kernel != nil) else {
+            throw bad("model", "is \(model), but configuration.kernel is \(configuration.kernel == nil ? "absent" : "set")")
+        }
+        guard model.hasPrefix("Kernel ") || model.hasPrefix("Deep ") != configuration.isShallow else {
             throw bad("model", "is \(model), but configuration.layers is \(configuration.layerText)")
         }
         guard orientation == configuration.orientation else {

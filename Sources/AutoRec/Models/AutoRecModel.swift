@@ -89,9 +89,11 @@ public struct AutoRecModel: RatingModel, Sendable {
         case interrupted
     }
 
-    /// `I-AutoRec` or `U-AutoRec`; `Deep I-AutoRec` or `Deep U-AutoRec` with two or more hidden layers.
+    /// `I-AutoRec` or `U-AutoRec`; `Deep I-AutoRec` or `Deep U-AutoRec` with two or more hidden layers;
+    /// `Kernel I-AutoRec` or `Kernel U-AutoRec` with kernelized weights (any depth).
     public var modelName: String {
-        (configuration.isShallow ? "" : "Deep ") + (configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec")
+        (configuration.kernel != nil ? "Kernel " : configuration.isShallow ? "" : "Deep ")
+            + (configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec")
     }
 
     // MARK: - Training
@@ -126,7 +128,12 @@ public struct AutoRecModel: RatingModel, Sendable {
         }
         // Weights, gradients, the optimizer's copies and the best weights; codes (model and
         // workspace), their gradient and dropout copy; every rating in CSR, transposed and shifted.
-        let floats = parameters * (3 + optimizerCopies) + 4 * rows * k
+        var floats = parameters * (3 + optimizerCopies) + 4 * rows * k
+        if let kernel = configuration.kernel {
+            // The kernel vectors with their copies, and per weight W ⊙ K, K, ∂(W ⊙ K) and ∂K.
+            let vectors = (inputs * 2 + 2 * k) * Double(kernel.dimension)
+            floats += vectors * (3 + optimizerCopies) + 4 * (parameters - inputs - k)
+        }
         return 4 * floats + 40 * Double(train.count)
     }
 
@@ -168,6 +175,7 @@ public struct AutoRecModel: RatingModel, Sendable {
                                            initialization: config.initialization ?? .fixed,
                                            scale: config.initialScale, using: &rng)
             if config.tiedWeights == true { params.tensors[params.outputIndex] = params.tensors[0] }
+            AutoRecNetwork(configuration: config).appendKernelVectors(&params, using: &rng)
             state = TrainingState(
                 params: params, gradients: params.zeros(), rng: rng,
                 order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },
@@ -198,7 +206,7 @@ public struct AutoRecModel: RatingModel, Sendable {
             parameters = b.params
             bestEpoch = b.epoch
         } else {
-            parameters = state.params
+            parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
             bestEpoch = history.count
         }
         codes = Self.allCodes(config, parameters ?? state.params, data)

@@ -138,6 +138,8 @@ final class AutoRecWorkspace {
     var withSide = [Matrix]()
     var sideGradient = Matrix(rows: 0, cols: 0)
     let input = SparseInputLayer.Workspace()
+    /// Kernelized weights: the effective tensors, kernels and their gradients.
+    let kernel = KernelWorkspace()
 
     /// What the output layer decodes: the last hidden layer's output, with the side features
     /// appended when they enter every layer.
@@ -166,6 +168,18 @@ final class AutoRecWorkspace {
             denseDelta = Matrix(rows: rows, cols: n)
         }
     }
+}
+
+/// Buffers of kernelized weights (``KernelWeights``), reused between passes.
+final class KernelWorkspace {
+    /// The network's tensors with each kernelized weight replaced by W ⊙ K.
+    var effective = [Matrix]()
+    /// K of each kernelized weight.
+    var kernels = [Matrix]()
+    /// ∂E/∂ of the effective tensors.
+    var gradients = [Matrix]()
+    /// ∂K, one weight at a time.
+    var scratch = Matrix(rows: 0, cols: 0)
 }
 
 /// The forward and backward passes of an AutoRec-family network over a sparse batch of rating
@@ -301,7 +315,100 @@ struct AutoRecNetwork {
     /// masking noise, Gaussian noise (one draw per entry each), then each hidden layer's dropout
     /// mask; otherwise the pass is deterministic.
     /// - Returns: (objective, sum of squared errors at observed entries).
+    ///
+    /// With kernelized weights (``AutoRecConfiguration/kernel``) `p` and `grads` hold the raw
+    /// tensors followed by the kernel vectors (see ``kernelTensorCount``); the pass runs on the
+    /// effective weights and ``KernelWeights`` carries the gradient back.
     func lossAndGradient(
+        _ p: AutoRecParameters, batch: SparseBatch, data: AutoRecData, penaltyShare: Float,
+        grads: inout [Matrix], workspace ws: AutoRecWorkspace, rng: inout SplitMix64, training: Bool
+    ) -> (objective: Double, squaredError: Double) {
+        guard let kernel = configuration.kernel else {
+            return networkLossAndGradient(p, batch: batch, data: data, penaltyShare: penaltyShare, grads: &grads,
+                                          workspace: ws, rng: &rng, training: training)
+        }
+        let kw = ws.kernel
+        let n = p.tensors.count - kernelTensorCount
+        effectiveTensors(p, into: kw)
+        if kw.gradients.count != n || zip(kw.gradients, kw.effective).contains(where: { $0.storage.count != $1.storage.count }) {
+            kw.gradients = kw.effective.map { Matrix(rows: $0.rows, cols: $0.cols) }
+        }
+        var plain = configuration
+        plain.kernel = nil
+        plain.l2 = 0  // λ₂ goes on the raw weights below
+        var inner = AutoRecNetwork(configuration: plain)
+        inner.loss = loss
+        let r = inner.networkLossAndGradient(
+            AutoRecParameters(tensors: kw.effective), batch: batch, data: data, penaltyShare: penaltyShare,
+            grads: &kw.gradients, workspace: ws, rng: &rng, training: training)
+        var penalty = 0.0
+        let weights = Self.kernelWeightIndices(networkTensors: n)
+        for t in 0..<n where !weights.contains(t) { grads[t] = kw.gradients[t] }
+        for (m, t) in weights.enumerated() {
+            // Moved out while written, so the three gradients can be passed inout without copies.
+            var dw = Matrix(rows: 0, cols: 0), da = dw, db = dw
+            swap(&dw, &grads[t])
+            swap(&da, &grads[n + 2 * m])
+            swap(&db, &grads[n + 2 * m + 1])
+            penalty += KernelWeights(weight: p.tensors[t], rowVectors: p.tensors[n + 2 * m],
+                                     columnVectors: p.tensors[n + 2 * m + 1]).backward(
+                effectiveGradient: kw.gradients[t], kernel: kw.kernels[m], l2: configuration.l2 * penaltyShare,
+                kernelPenalty: kernel.penalty * penaltyShare, weightGradient: &dw, rowGradient: &da,
+                columnGradient: &db, scratch: &kw.scratch)
+            swap(&dw, &grads[t])
+            swap(&da, &grads[n + 2 * m])
+            swap(&db, &grads[n + 2 * m + 1])
+        }
+        return (r.objective + penalty, r.squaredError)
+    }
+
+    /// Number of kernel-vector tensors after the network's own: two (rows' and columns' vectors)
+    /// per weight matrix V, W_l and output W with kernelized weights, none without.
+    var kernelTensorCount: Int { configuration.kernel == nil ? 0 : 2 * (layers.count + 1) }
+
+    /// Indices of V, the hidden W_l and the output W among `networkTensors` tensors (not V_s).
+    static func kernelWeightIndices(networkTensors n: Int) -> [Int] {
+        Array(stride(from: 0, to: n - (n % 2 == 1 ? 3 : 2) + 1, by: 2))
+    }
+
+    /// W ⊙ K for every kernelized weight, biases (and V_s) as they are, into the workspace.
+    private func effectiveTensors(_ p: AutoRecParameters, into kw: KernelWorkspace) {
+        let n = p.tensors.count - kernelTensorCount
+        let weights = Self.kernelWeightIndices(networkTensors: n)
+        if kw.effective.count != n { kw.effective = Array(p.tensors[0..<n]) }
+        if kw.kernels.count != weights.count { kw.kernels = weights.map { _ in Matrix(rows: 0, cols: 0) } }
+        for t in 0..<n where !weights.contains(t) { kw.effective[t] = p.tensors[t] }
+        for (m, t) in weights.enumerated() {
+            KernelWeights(weight: p.tensors[t], rowVectors: p.tensors[n + 2 * m], columnVectors: p.tensors[n + 2 * m + 1])
+                .forward(kernel: &kw.kernels[m], effective: &kw.effective[t])
+        }
+    }
+
+    /// The parameters the network computes with: with kernelized weights, each weight times its
+    /// kernel and the vectors dropped (what predictions, codes and model files use); otherwise `p`.
+    func effectiveParameters(_ p: AutoRecParameters) -> AutoRecParameters {
+        guard configuration.kernel != nil else { return p }
+        let kw = KernelWorkspace()
+        effectiveTensors(p, into: kw)
+        return AutoRecParameters(tensors: kw.effective)
+    }
+
+    /// Appends the kernel vectors of every kernelized weight to freshly drawn network parameters,
+    /// drawn 𝒩(0, initialScale²) after everything else (so plain models draw what they always did).
+    func appendKernelVectors(_ p: inout AutoRecParameters, using rng: inout SplitMix64) {
+        guard let kernel = configuration.kernel else { return }
+        for t in Self.kernelWeightIndices(networkTensors: p.tensors.count) {
+            let w = p.tensors[t]
+            for rows in [w.rows, w.cols] {
+                p.tensors.append(Matrix(rows: rows, cols: kernel.dimension, gaussianStandardDeviation: kernel.initialScale,
+                                        using: &rng))
+            }
+        }
+    }
+
+    /// ``lossAndGradient(_:batch:data:penaltyShare:grads:workspace:rng:training:)`` over the
+    /// network's own tensors.
+    private func networkLossAndGradient(
         _ p: AutoRecParameters, batch: SparseBatch, data: AutoRecData, penaltyShare: Float,
         grads: inout [Matrix], workspace ws: AutoRecWorkspace, rng: inout SplitMix64, training: Bool
     ) -> (objective: Double, squaredError: Double) {

@@ -110,10 +110,12 @@ struct Trainer {
                 // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
                 // dropout its codes are exactly the codes of the current weights.
                 let fresh = config.optimizer.kind == .lbfgs && !config.hasTrainingNoise
-                let h = fresh ? ws.code : AutoRecModel.allCodes(config, state.params, data)
-                let rmse = validator.rmse(config, state.params, codes: h, scale: scale)
+                let current = net.effectiveParameters(state.params)
+                let h = fresh ? ws.code : AutoRecModel.allCodes(config, current, data)
+                let rmse = validator.rmse(config, current, codes: h, scale: scale)
                 record.validationRMSE = rmse
-                if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, state.params) }
+                // Kept as the network computes with (kernelized weights: W ⊙ K, no vectors).
+                if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, current) }
             }
             state.history.append(record)
             state.epoch += 1

@@ -73,11 +73,18 @@ struct TrainingState {
                 path: path, detail: "the checkpoint was made with another configuration (only --epochs and "
                     + "--patience may change when resuming)")
         }
-        let shapes = AutoRecParameters.shapes(inputs: data.inputs, layers: configuration.hiddenLayers,
-                                              sideWidth: data.sideWidth,
-                                              sideEveryLayer: configuration.sideEveryLayer == true)
-        func tensors(_ prefix: String) throws -> [Matrix] {
-            try shapes.enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
+        let network = AutoRecParameters.shapes(inputs: data.inputs, layers: configuration.hiddenLayers,
+                                               sideWidth: data.sideWidth,
+                                               sideEveryLayer: configuration.sideEveryLayer == true)
+        // Kernelized weights: a rows' and a columns' vector set per weight after the network's tensors.
+        var shapes = network
+        if let d = configuration.kernel?.dimension {
+            for t in AutoRecNetwork.kernelWeightIndices(networkTensors: network.count) {
+                shapes += [(network[t].rows, d), (network[t].cols, d)]
+            }
+        }
+        func tensors(_ prefix: String, _ shapes: [(rows: Int, cols: Int)]? = nil) throws -> [Matrix] {
+            try (shapes ?? network).enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
         }
         var stepper = Trainer.makeStepper(configuration)
         var optimizerState = [String: Matrix]()
@@ -89,15 +96,15 @@ struct TrainingState {
         stepper.state = optimizerState
         var lbfgs = LBFGSOptimizer(history: configuration.optimizer.history)
         for (pair, rho) in header.lbfgsRho.enumerated() {
-            lbfgs.pairs.append((try tensors("lbfgs.s.\(pair)"), try tensors("lbfgs.y.\(pair)"), rho))
+            lbfgs.pairs.append((try tensors("lbfgs.s.\(pair)", shapes), try tensors("lbfgs.y.\(pair)", shapes), rho))
         }
         guard case let .int32(order)? = file.tensors["order"]?.elements,
               order.allSatisfy({ $0 >= 0 && Int($0) < data.rows })
         else {
             throw ModelFileError.malformedEntry(path: path, tensor: "order", problem: "does not fit this data")
         }
-        var state = TrainingState(params: AutoRecParameters(tensors: try tensors("params")),
-                                  gradients: try tensors("gradients"), rng: SplitMix64(seed: 0), order: order,
+        var state = TrainingState(params: AutoRecParameters(tensors: try tensors("params", shapes)),
+                                  gradients: try tensors("gradients", shapes), rng: SplitMix64(seed: 0), order: order,
                                   lbfgs: lbfgs, stepper: stepper)
         state.rng.state = header.rngState
         state.lbfgsLoss = header.lbfgsLoss

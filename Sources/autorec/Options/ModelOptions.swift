@@ -7,7 +7,7 @@ struct ModelOptions: ParsableArguments {
     /// Every default below is the library's (`AutoRecConfiguration`), so the two cannot drift apart.
     private static let defaults = AutoRecConfiguration.iAutoRec
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case iAutoRec = "i-autorec", uAutoRec = "u-autorec", deepAutoRec = "deep-autorec"
+        case iAutoRec = "i-autorec", uAutoRec = "u-autorec", deepAutoRec = "deep-autorec", sparseFC = "sparse-fc"
 
         /// The library's preset for this model.
         var preset: AutoRecConfiguration {
@@ -15,6 +15,7 @@ struct ModelOptions: ParsableArguments {
             case .iAutoRec: .iAutoRec
             case .uAutoRec: .uAutoRec
             case .deepAutoRec: .deepAutoRec
+            case .sparseFC: .sparseFC
             }
         }
     }
@@ -22,7 +23,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "i-autorec (encode items' rating vectors), u-autorec (encode users'), or deep-autorec: the deep-autoencoder "
             + "study's best, user-based, layers 512,256,512, selu, dropout 0.8 on the 256-unit code, zero fill, "
-            + "LeCun init, adam with learning rate 1e-4 and no L2; any option below overrides a preset's value."))
+            + "LeCun init, adam with learning rate 1e-4 and no L2; or sparse-fc: item-based, layers 500,500, sigmoid, "
+            + "every weight times a learned kernel over 5-dimensional vectors (Sparse FC), glorot init, lbfgs, "
+            + "L2 60 and kernel penalty 0.013; any option below overrides a preset's value."))
     var model: Kind = .iAutoRec
     @Option(help: "Hidden units k of the one-hidden-layer models.") var hiddenUnits = Self.defaults.hiddenUnits
     @Option(help: ArgumentHelp(
@@ -76,6 +79,14 @@ struct ModelOptions: ParsableArguments {
             + "the preset's value times 0.1, 0.3, 1, 3, 10 (deep-autorec: 0.1 to 10) by validation RMSE.",
         valueName: "lambda|auto"))
     var l2: L2Choice?
+    @Option(help: ArgumentHelp(
+        "Kernelized weights: length d of the vector each weight row and column learns; every weight is "
+            + "multiplied by max(0, 1 - |a_row - b_col|^2) (default: none; sparse-fc: 5).", valueName: "d"))
+    var kernelDimension: Int?
+    @Option(help: ArgumentHelp(
+        "Kernelized weights: the kernel's L2 penalty lambda_s (default with --kernel-dimension: 0.013).",
+        valueName: "lambda_s"))
+    var kernelPenalty: Float?
     @Option(help: ArgumentHelp("Dropout on the code layer during training (default: 0; deep-autorec: 0.8).",
                                valueName: "p"))
     var codeDropout: Float?
@@ -155,6 +166,12 @@ struct ModelOptions: ParsableArguments {
         c.gaussianNoise = gaussianNoise ?? c.gaussianNoise
         c.refeedSteps = refeedSteps ?? c.refeedSteps
         if tiedWeights { c.tiedWeights = true }
+        if kernelDimension != nil || kernelPenalty != nil {
+            var k = c.kernel ?? .init(penalty: AutoRecConfiguration.sparseFC.kernel?.penalty ?? 0)
+            k.dimension = kernelDimension ?? k.dimension
+            k.penalty = kernelPenalty ?? k.penalty
+            c.kernel = k
+        }
         if sideEveryLayer { c.sideEveryLayer = true }
         c.optimizer.kind = optimizer ?? c.optimizer.kind
         c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
