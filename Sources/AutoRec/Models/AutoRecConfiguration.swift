@@ -300,9 +300,11 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
 
     /// Sparse FC (Muller, Martel and Indiveri 2018): item-based, two kernelized layers of 500 sigmoid
     /// units and a kernelized identity output, 5-dimensional kernel vectors, Glorot weights, full-batch
-    /// L-BFGS, with the penalties of the authors' ML-1M code (λ₂ = 60, λ_s = 0.013).
+    /// L-BFGS, with the penalties of the authors' ML-1M code (λ₂ = 60, λ_s = 0.013) and up to their
+    /// 1,000 iterations.
     public static var sparseFC: AutoRecConfiguration {
         var c = AutoRecConfiguration()
+        c.epochs = 1000
         c.layers = [500, 500]
         c.encoder = .sigmoid
         c.decoder = .identity

@@ -105,7 +105,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Learning-rate schedule of adam and sgd: constant, cosine, exp:GAMMA, step:EVERY:FACTOR.",
                                valueName: "schedule"))
     var schedule = Self.defaults.optimizer.schedule
-    @Option(help: "Maximum epochs (full-batch optimizers: iterations).") var epochs = Self.defaults.epochs
+    @Option(help: ArgumentHelp("Maximum epochs (full-batch optimizers: iterations; default: 500; sparse-fc: 1000).",
+                               valueName: "n"))
+    var epochs: Int?
     @Option(help: "Vectors per mini-batch (adam, sgd).") var batchSize = Self.defaults.batchSize
     @Option(help: "Stop after this many epochs without a better validation RMSE (0: never).") var patience = Self.defaults.patience
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
@@ -177,7 +179,7 @@ struct ModelOptions: ParsableArguments {
         c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
         c.optimizer.momentum = momentum
         c.optimizer.schedule = schedule
-        c.epochs = epochs
+        c.epochs = epochs ?? c.epochs
         c.batchSize = batchSize
         c.patience = patience
         c.initialScale = initialScale
