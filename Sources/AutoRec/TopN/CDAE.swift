@@ -90,7 +90,9 @@ public struct CDAE: TrainableTopNModel {
         guard c.hidden > 0 else {
             throw .badConfiguration("the hidden width must be positive, got \(c.hidden)")
         }
-        guard c.negativeRatio >= 0 else { throw .badConfiguration("the negative ratio must be at least 0") }
+        guard c.negativeRatio >= 0 && c.negativeRatio <= 10_000 else {
+            throw .badConfiguration("the negative ratio must lie in 0...10000, got \(c.negativeRatio)")
+        }
         guard c.corruption >= 0 && c.corruption < 1 else {
             throw .badConfiguration("corruption must lie in [0, 1), got \(c.corruption)")
         }

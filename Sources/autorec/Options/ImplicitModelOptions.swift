@@ -42,7 +42,7 @@ struct ImplicitModelOptions: ParsableArguments {
             throw ValidationError("--anneal-cap must be at least 0")
         }
         if annealSteps < 0 { throw ValidationError("--anneal-steps must be at least 0") }
-        if negatives < 0 { throw ValidationError("--negatives must be at least 0") }
+        if !(0...10_000).contains(negatives) { throw ValidationError("--negatives must lie in 0...10000") }
         if epochs < 1 || batchSize < 1 || patience < 1 {
             throw ValidationError("--epochs, --batch-size and --patience must be at least 1")
         }
@@ -56,7 +56,7 @@ struct ImplicitModelOptions: ParsableArguments {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
             Int($0.trimmingCharacters(in: .whitespaces))
         }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 1_000_000 }) else {
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 65_536 }) else {
             return nil
         }
         return parts.compactMap { $0 }
