@@ -45,9 +45,6 @@ struct RankCommand: AsyncParsableCommand {
     enum Model: String, ExpressibleByArgument, CaseIterable {
         case popularity, itemKNN = "item-knn", ease
         case multVAE = "mult-vae", multDAE = "mult-dae", cdae
-
-        /// Whether the model trains by epochs with early stopping (the autoencoders).
-        var isTrained: Bool { self == .multVAE || self == .multDAE || self == .cdae }
     }
 
     @OptionGroup var data: DataOptions
