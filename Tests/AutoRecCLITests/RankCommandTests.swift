@@ -49,5 +49,36 @@ extension CLI {
                 message(for: error).contains("too little data")
             }
         }
+
+        @Test(
+            "rank trains an autoencoder with early stopping, selects --l2 on validation and reports epochs",
+            arguments: ["mult-vae", "cdae"])
+        func autoencoder(model: String) async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let path = folder.file("rank.json")
+            try await autorec(
+                "rank", "--data", data, "--protocol", "recbole", "--positive", "0", "--min-user-interactions",
+                "5", "--min-item-interactions", "5", "--model", model, "--hidden",
+                model == "cdae" ? "4" : "8,4",
+                "--epochs", "3", "--patience", "3", "--batch-size", "16", "--l2", "0", "--l2", "0.01",
+                "--report", path, "--quiet")
+            let r = try jsonFile(path)
+            let candidates = try #require(r["candidates"] as? [[String: Any]])
+            #expect(candidates.count == 2)
+            for c in candidates { #expect((c["epochs"] as? [[String: Any]])?.count == 3) }
+            #expect((r["chosen"] as? String)?.hasPrefix("l2=") == true)
+        }
+
+        @Test(
+            "out-of-range autoencoder options are refused with the option's name",
+            arguments: [["--negatives", "-1"], ["--hidden", "600,0"], ["--dropout", "1"]])
+        func badOptions(option: [String]) async throws {
+            await #expect {
+                try await autorec(["rank", "--data", "x", "--model", "cdae"] + option)
+            } throws: { error in
+                message(for: error).contains(option[0])
+            }
+        }
     }
 }
