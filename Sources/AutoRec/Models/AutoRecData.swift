@@ -122,6 +122,25 @@ struct SparseBatch {
     /// The values as rows × inputs when every input of every row is an entry (a dense batch, whose
     /// output layer then runs as GEMMs); nil for a sparse batch.
     let dense: Matrix?
+    /// Cache tiles of `matrix` and of `transpose` for the sparse passes (same results as the plain
+    /// kernels, faster on large batches); nil for a batch too small to split into row blocks.
+    let tiles: BatchTiles?
+
+    /// The tiles of both orientations of a batch's pattern.
+    struct BatchTiles {
+        /// Tiles of the batch (rows × inputs): the forward product, the sampled output, ∂H.
+        let matrix: CSRTiles
+        /// Tiles of its transpose (inputs × rows): the per-input weight gradients ∂V and ∂W.
+        let transpose: CSRTiles
+
+        /// Tiles for a batch with at least `minimumRows` rows and `minimumEntries` entries, else nil:
+        /// below that, a few row blocks would leave threads idle and the plain kernels do as well.
+        init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 1024, minimumEntries: Int = 100_000) {
+            guard m.rows >= minimumRows && t.rows >= minimumRows && m.nonzeros >= minimumEntries else { return nil }
+            matrix = CSRTiles(m)
+            transpose = CSRTiles(t)
+        }
+    }
 
     /// The side features of `rows` (global indices) of `side`.
     static func sideRows(_ rows: [Int32], of side: CSRMatrix?) -> (matrix: CSRMatrix, transpose: CSRTranspose)? {
@@ -138,6 +157,7 @@ struct SparseBatch {
         shiftedValues = Self.shift(matrix, rows: rows, data)
         side = data.side.map { ($0, CSRTranspose(of: $0)) }
         dense = nil
+        tiles = BatchTiles(matrix, transpose)
     }
 
     /// `r − rowOffset[row] − inputOffset[input]` at every entry, or nil for a zero fill.
@@ -162,6 +182,7 @@ struct SparseBatch {
         shiftedValues = nil
         self.side = side
         dense = values
+        tiles = nil
     }
 
     /// The batch of `rows` (global indices) of `data`.
@@ -172,5 +193,6 @@ struct SparseBatch {
         shiftedValues = Self.shift(matrix, rows: self.rows, data)
         side = Self.sideRows(self.rows, of: data.side)
         dense = nil
+        tiles = BatchTiles(matrix, transpose)
     }
 }
