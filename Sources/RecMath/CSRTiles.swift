@@ -12,10 +12,9 @@
 /// `r₀ = b · rowBlock`, `n` rows) has index `r₀ · columnBlocks + cb · n + (r − r₀)`, so the segments
 /// of a tile are consecutive and a row block's tiles follow one another.
 ///
-/// `entry[e]` is the index, in the caller's value order, of tiled entry `e` (the original CSR
-/// entry order for ``init(_:rowBlock:columnBlock:)``, the *original* matrix's entry order for the
-/// transposed pattern of ``init(_:rowBlock:columnBlock:)-(CSRTranspose,_,_)``), so values computed
-/// in that order are read through it without being copied.
+/// `entry[e]` is the index, in the caller's value order, of tiled entry `e` (the CSR entry order
+/// for the tiles of a ``CSRMatrix``, the *original* matrix's entry order for the tiles of a
+/// ``CSRTranspose``), so values computed in that order are read through it without being copied.
 ///
 /// Build it once per pattern (full-batch training reuses one pattern every iteration).
 /// Memory: O(rows × columnBlocks + nonzeros).
@@ -46,9 +45,9 @@ public struct CSRTiles: Sendable {
     /// Number of stored entries.
     public var nonzeros: Int { columns.count }
 
-    /// Block sizes that suit a hidden width of about 500 on a core with 1 MB of L2 (measured on
-    /// ML-1M, see BENCHMARKS.md): a column block's slice of the dense operand and a row block's
-    /// slice of the output stay in L2 together.
+    /// Block sizes that suit a hidden width of about 500 on a core with 1 MB of L2 (ML-1M, see
+    /// BENCHMARKS.md): a column block's 64-column slice of the dense operand (128 KB) and a row
+    /// block's slice of the output stay in L2 together. Results do not depend on the blocks.
     public static let defaultRowBlock = 512
     /// See ``defaultRowBlock``.
     public static let defaultColumnBlock = 512

@@ -133,12 +133,16 @@ struct SparseBatch {
         /// Tiles of its transpose (inputs × rows): the per-input weight gradients ∂V and ∂W.
         let transpose: CSRTiles
 
-        /// Tiles for a batch with at least `minimumRows` rows and `minimumEntries` entries, else nil:
-        /// below that, a few row blocks would leave threads idle and the plain kernels do as well.
-        init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 1024, minimumEntries: Int = 100_000) {
+        /// Tiles for a batch with at least `minimumRows` rows (and inputs) and `minimumEntries`
+        /// entries, else nil: below that, building them costs about what they save.
+        ///
+        /// Row blocks are at most ``CSRTiles/defaultRowBlock`` rows and at least an eighth of the
+        /// rows (so a mini-batch still splits over threads); the results do not depend on them.
+        init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 64, minimumEntries: Int = 20_000) {
             guard m.rows >= minimumRows && t.rows >= minimumRows && m.nonzeros >= minimumEntries else { return nil }
-            matrix = CSRTiles(m)
-            transpose = CSRTiles(t)
+            func rowBlock(_ rows: Int) -> Int { min(CSRTiles.defaultRowBlock, max(32, rows / 8)) }
+            matrix = CSRTiles(m, rowBlock: rowBlock(m.rows))
+            transpose = CSRTiles(t, rowBlock: rowBlock(t.rows))
         }
     }
 
