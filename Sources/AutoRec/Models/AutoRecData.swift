@@ -134,11 +134,12 @@ struct SparseBatch {
         let transpose: CSRTiles
 
         /// Tiles for a batch with at least `minimumRows` rows (and inputs) and `minimumEntries`
-        /// entries, else nil: below that, building them costs about what they save.
+        /// entries, else nil. Mini-batches of 256 rows (the Adam default) stay on the plain
+        /// kernels: a tiling built per batch did not pay there (BENCHMARKS.md, issue 14).
         ///
         /// Row blocks are at most ``CSRTiles/defaultRowBlock`` rows and at least an eighth of the
-        /// rows (so a mini-batch still splits over threads); the results do not depend on them.
-        init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 64, minimumEntries: Int = 20_000) {
+        /// rows (so the blocks split over threads); the results do not depend on them.
+        init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 1024, minimumEntries: Int = 100_000) {
             guard m.rows >= minimumRows && t.rows >= minimumRows && m.nonzeros >= minimumEntries else { return nil }
             func rowBlock(_ rows: Int) -> Int { min(CSRTiles.defaultRowBlock, max(32, rows / 8)) }
             matrix = CSRTiles(m, rowBlock: rowBlock(m.rows))
