@@ -59,6 +59,19 @@ struct KernelBench: ParsableCommand {
             ("∂V += Xᵀ·∂Z", { transpose.multiply(values: a.values, h, into: &grad, accumulate: true) },
              { transposeTiles.multiply(values: a.values, h, into: &grad, accumulate: true) }),
         ]
+        // The tiled products sum the same terms in the same order: check it on this data.
+        var same = true
+        for pass in passes {
+            out.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+            grad.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+            pass.plain()
+            let (o1, g1, e1) = (out, grad, entries)
+            out.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+            grad.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+            pass.tiled()
+            same = same && o1 == out && g1 == grad && e1 == entries
+        }
+        print("tiled results equal the plain ones bit for bit: \(same)")
         let flopPerPass = 2 * Double(a.nonzeros) * Double(k)
         var totals = (plain: 0.0, tiled: 0.0)
         print("pass\tplain ms\ttiled ms\tspeed-up")
