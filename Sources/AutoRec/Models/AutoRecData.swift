@@ -124,7 +124,7 @@ struct SparseBatch {
     let dense: Matrix?
     /// Cache tiles of `matrix` and of `transpose` for the sparse passes (same results as the plain
     /// kernels, faster on large batches); nil for a batch too small to split into row blocks.
-    let tiles: BatchTiles?
+    var tiles: BatchTiles?
 
     /// The tiles of both orientations of a batch's pattern.
     struct BatchTiles {
@@ -142,8 +142,14 @@ struct SparseBatch {
         init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 1024, minimumEntries: Int = 100_000) {
             guard m.rows >= minimumRows && t.rows >= minimumRows && m.nonzeros >= minimumEntries else { return nil }
             func rowBlock(_ rows: Int) -> Int { min(CSRTiles.defaultRowBlock, max(32, rows / 8)) }
-            matrix = CSRTiles(m, rowBlock: rowBlock(m.rows))
-            transpose = CSRTiles(t, rowBlock: rowBlock(t.rows))
+            self.init(m, t, rowBlocks: (rowBlock(m.rows), rowBlock(t.rows)),
+                      columnBlock: CSRTiles.defaultColumnBlock)
+        }
+
+        /// Tiles of the given block sizes whatever the batch's size (tests run them on tiny data).
+        init(_ m: CSRMatrix, _ t: CSRTranspose, rowBlocks: (matrix: Int, transpose: Int), columnBlock: Int) {
+            matrix = CSRTiles(m, rowBlock: rowBlocks.matrix, columnBlock: columnBlock)
+            transpose = CSRTiles(t, rowBlock: rowBlocks.transpose, columnBlock: columnBlock)
         }
     }
 
