@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "autorec-bench",
         abstract: "Speed and accuracy benchmarks (build with -c release).",
-        subcommands: [ParseBench.self, AutoRecBench.self, GemmBench.self]
+        subcommands: [ParseBench.self, AutoRecBench.self, GemmBench.self, KernelBench.self]
     )
 }
 

@@ -180,7 +180,7 @@ struct ReferenceAutoRec {
     /// values are given in full, so the fill must be zero.
     static func check(
         _ config: AutoRecConfiguration, share: Float = 1, rows: [Int32]? = nil, training: Bool = false,
-        scale: Float = 0.3, sideWidth: Int = 0, dense: Bool = false
+        scale: Float = 0.3, sideWidth: Int = 0, dense: Bool = false, tiled: Bool = false
     ) {
         precondition(!dense || (rows == nil && config.fill == .zero), "a dense batch has every row and no fill")
         var rng = SplitMix64(seed: 3)
@@ -201,11 +201,16 @@ struct ReferenceAutoRec {
         let data = AutoRecData(table, orientation: config.orientation, fill: config.fill, side: side)
         let net = AutoRecNetwork(configuration: config)
         var grads = params.zeros()
-        let batch = dense
+        var batch = dense
             ? SparseBatch(dense: Matrix(rows: data.rows, cols: data.inputs, storage: data.matrix.values),
                           side: data.side.map { ($0, CSRTranspose(of: $0)) })
             : rows.map { SparseBatch($0[...], of: data) } ?? SparseBatch(all: data)
         #expect(dense == (batch.dense != nil))
+        #expect(batch.tiles == nil, "tiny batches keep the plain kernels")
+        if tiled {
+            // Blocks of 2 × 3 over 6 or 7 rows: several row and column blocks, a short last one.
+            batch.tiles = .init(batch.matrix, batch.transpose, rowBlocks: (2, 2), columnBlock: 3)
+        }
         var ref = ReferenceAutoRec(config: config, data: data, penaltyShare: Double(share),
                                    rows: rows?.map { Int($0) })
         if training {
@@ -457,6 +462,41 @@ struct ReferenceAutoRec {
         c.tiedWeights = nil
         c.sideEveryLayer = true
         AutoRecGradientTests.check(c, training: true, scale: 0.5, sideWidth: 2, dense: true)
+    }
+
+    @Test("over cache tiles the gradient matches too: one layer and deep, both orientations, a fill, a mini-batch",
+          arguments: [([4], AutoRecConfiguration.Orientation.item), ([4, 3, 5], .item), ([3], .user), ([3, 4], .user)])
+    func tiles(layers: [Int], orientation: AutoRecConfiguration.Orientation) {
+        var config = Self.deep(layers, orientation)
+        AutoRecGradientTests.check(config, tiled: true)
+        config.fill = .userMean
+        AutoRecGradientTests.check(config, tiled: true)
+        AutoRecGradientTests.check(config, share: 0.5, rows: [4, 0, 2], tiled: true)
+    }
+
+    @Test("the tiled and the plain kernels give the same objective and gradient bit for bit, at 1 and 2 threads",
+          arguments: [1, 2])
+    func tilesEqualPlain(threads: Int) {
+        Parallelism.withThreads(threads) {
+            let config = Self.deep([5, 3, 5], .item)
+            var rng = SplitMix64(seed: 5)
+            let table = TestTables.random(users: 40, items: 30, count: 500, seed: 8)
+            let data = AutoRecData(table, orientation: .item, fill: .itemMean)
+            let params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, initialization: .fixed,
+                                           scale: 0.3, using: &rng)
+            let net = AutoRecNetwork(configuration: config)
+            let plain = SparseBatch(all: data)
+            var tiled = plain
+            tiled.tiles = .init(plain.matrix, plain.transpose, rowBlocks: (4, 7), columnBlock: 6)
+            var g1 = params.zeros(), g2 = params.zeros()
+            var r1 = rng, r2 = rng
+            let a = net.lossAndGradient(params, batch: plain, data: data, penaltyShare: 1, grads: &g1,
+                                        workspace: AutoRecWorkspace(), rng: &r1, training: false)
+            let b = net.lossAndGradient(params, batch: tiled, data: data, penaltyShare: 1, grads: &g2,
+                                        workspace: AutoRecWorkspace(), rng: &r2, training: false)
+            #expect(a.objective == b.objective && a.squaredError == b.squaredError)
+            #expect(g1 == g2)
+        }
     }
 
     @Test("the one-layer case draws exactly the paper's tensors and names")

@@ -30,17 +30,22 @@ struct SparseInputLayer {
     }
 
     /// H = g(Z) for every row of `matrix`; `values` are the inputs at the entries (ratings minus
-    /// fill, maybe dropped out), `globalRows` each local row's row in `data`.
+    /// fill, maybe dropped out), `globalRows` each local row's row in `data`. With `tiles` (the
+    /// cache tiles of `matrix`), X·V runs over them (same result, faster on large batches).
     ///
     /// - Complexity: O(entries × k + inputs × k) (the second term only with a non-zero fill).
     func forward(
-        weight v: Matrix, bias mu: Matrix, matrix: CSRMatrix, globalRows: [Int32], values: [Float],
-        side: (features: CSRMatrix, weight: Matrix)? = nil, data: AutoRecData, workspace ws: Workspace,
+        weight v: Matrix, bias mu: Matrix, matrix: CSRMatrix, tiles: CSRTiles? = nil, globalRows: [Int32],
+        values: [Float], side: (features: CSRMatrix, weight: Matrix)? = nil, data: AutoRecData, workspace ws: Workspace,
         into h: inout Matrix
     ) {
         let k = v.cols
         ws.prepare(width: k)
-        matrix.multiply(v, values: values, into: &h)
+        if let tiles {
+            tiles.multiply(values: values, v, into: &h)
+        } else {
+            matrix.multiply(v, values: values, into: &h)
+        }
         if let side { side.features.multiply(side.weight, into: &h, accumulate: true) }
         if !data.zeroFill {
             v.weightedRowSum(nil, into: &ws.fillSum)
@@ -87,7 +92,11 @@ struct SparseInputLayer {
         ws.prepare(width: k)
         dz.weightedRowSum(nil, into: &ws.scratch)
         for c in 0..<k { dmu.storage[c] += ws.scratch[c] }
-        batch.transpose.multiply(values: values, dz, into: &dv, accumulate: true)
+        if let tiles = batch.tiles {
+            tiles.transpose.multiply(values: values, dz, into: &dv, accumulate: true)
+        } else {
+            batch.transpose.multiply(values: values, dz, into: &dv, accumulate: true)
+        }
         if !data.zeroFill {
             // Σ_j fill(j,u) ∂Z[j] = Σ_j rowOffset[j] ∂Z[j] + inputOffset[u] Σ_j ∂Z[j].
             let columnSum = ws.scratch

@@ -122,6 +122,36 @@ struct SparseBatch {
     /// The values as rows × inputs when every input of every row is an entry (a dense batch, whose
     /// output layer then runs as GEMMs); nil for a sparse batch.
     let dense: Matrix?
+    /// Cache tiles of `matrix` and of `transpose` for the sparse passes (same results as the plain
+    /// kernels, faster on large batches); nil for a batch too small to split into row blocks.
+    var tiles: BatchTiles?
+
+    /// The tiles of both orientations of a batch's pattern.
+    struct BatchTiles {
+        /// Tiles of the batch (rows × inputs): the forward product, the sampled output, ∂H.
+        let matrix: CSRTiles
+        /// Tiles of its transpose (inputs × rows): the per-input weight gradients ∂V and ∂W.
+        let transpose: CSRTiles
+
+        /// Tiles for a batch with at least `minimumRows` rows (and inputs) and `minimumEntries`
+        /// entries, else nil. Mini-batches of 256 rows (the Adam default) stay on the plain
+        /// kernels: a tiling built per batch did not pay there (BENCHMARKS.md, issue 14).
+        ///
+        /// Row blocks are at most ``CSRTiles/defaultRowBlock`` rows and at least an eighth of the
+        /// rows (so the blocks split over threads); the results do not depend on them.
+        init?(_ m: CSRMatrix, _ t: CSRTranspose, minimumRows: Int = 1024, minimumEntries: Int = 100_000) {
+            guard m.rows >= minimumRows && t.rows >= minimumRows && m.nonzeros >= minimumEntries else { return nil }
+            func rowBlock(_ rows: Int) -> Int { min(CSRTiles.defaultRowBlock, max(32, rows / 8)) }
+            self.init(m, t, rowBlocks: (rowBlock(m.rows), rowBlock(t.rows)),
+                      columnBlock: CSRTiles.defaultColumnBlock)
+        }
+
+        /// Tiles of the given block sizes whatever the batch's size (tests run them on tiny data).
+        init(_ m: CSRMatrix, _ t: CSRTranspose, rowBlocks: (matrix: Int, transpose: Int), columnBlock: Int) {
+            matrix = CSRTiles(m, rowBlock: rowBlocks.matrix, columnBlock: columnBlock)
+            transpose = CSRTiles(t, rowBlock: rowBlocks.transpose, columnBlock: columnBlock)
+        }
+    }
 
     /// The side features of `rows` (global indices) of `side`.
     static func sideRows(_ rows: [Int32], of side: CSRMatrix?) -> (matrix: CSRMatrix, transpose: CSRTranspose)? {
@@ -138,6 +168,7 @@ struct SparseBatch {
         shiftedValues = Self.shift(matrix, rows: rows, data)
         side = data.side.map { ($0, CSRTranspose(of: $0)) }
         dense = nil
+        tiles = BatchTiles(matrix, transpose)
     }
 
     /// `r − rowOffset[row] − inputOffset[input]` at every entry, or nil for a zero fill.
@@ -162,6 +193,7 @@ struct SparseBatch {
         shiftedValues = nil
         self.side = side
         dense = values
+        tiles = nil
     }
 
     /// The batch of `rows` (global indices) of `data`.
@@ -172,5 +204,6 @@ struct SparseBatch {
         shiftedValues = Self.shift(matrix, rows: self.rows, data)
         side = Self.sideRows(self.rows, of: data.side)
         dense = nil
+        tiles = BatchTiles(matrix, transpose)
     }
 }

@@ -239,7 +239,7 @@ public struct AutoRecModel: RatingModel, Sendable {
         let ws = AutoRecWorkspace()
         ws.prepare(rows: data.rows, layers: config.hiddenLayers, entries: 0)
         var rng = SplitMix64(seed: 0)  // unused: no dropout outside training
-        net.forwardHidden(p, matrix: batch.matrix, globalRows: batch.rows,
+        net.forwardHidden(p, matrix: batch.matrix, tiles: batch.tiles?.matrix, globalRows: batch.rows,
                           values: batch.shiftedValues ?? batch.matrix.values, side: batch.side?.matrix, data: data,
                           workspace: ws,
                           training: false, rng: &rng)

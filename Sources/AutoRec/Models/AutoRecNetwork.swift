@@ -208,8 +208,8 @@ struct AutoRecNetwork {
     /// With `denseInput` (a dense batch in a fill-free context: `values` are all rows × inputs, row
     /// after row) the first layer runs as a GEMM, `g(X V + S V_s + μ)`, instead of over the pattern.
     func forwardHidden(
-        _ p: AutoRecParameters, matrix: CSRMatrix, globalRows: [Int32], values: [Float], side: CSRMatrix?,
-        data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64,
+        _ p: AutoRecParameters, matrix: CSRMatrix, tiles: CSRTiles? = nil, globalRows: [Int32], values: [Float],
+        side: CSRMatrix?, data: AutoRecData, workspace ws: AutoRecWorkspace, training: Bool, rng: inout SplitMix64,
         denseInput: Bool = false
     ) {
         let g = configuration.encoder
@@ -220,7 +220,8 @@ struct AutoRecNetwork {
             DenseLayer.addBiasAndActivate(&ws.hidden[0], bias: p.tensors[1], activation: g)
         } else {
             SparseInputLayer(activation: g).forward(
-                weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, globalRows: globalRows, values: values,
+                weight: p.tensors[0], bias: p.tensors[1], matrix: matrix, tiles: tiles, globalRows: globalRows,
+                values: values,
                 side: side.flatMap { s in p.sideWeight.map { (s, $0) } }, data: data, workspace: ws.input,
                 into: &ws.hidden[0])
         }
@@ -281,10 +282,13 @@ struct AutoRecNetwork {
         }
     }
 
-    /// r̂ at every entry of `matrix` from the last hidden layer's output `h`: `f(H[j] · W[u] + b[u])`.
-    func decode(_ p: AutoRecParameters, matrix: CSRMatrix, codes h: Matrix, into out: inout [Float]) {
+    /// r̂ at every entry of `matrix` from the last hidden layer's output `h`: `f(H[j] · W[u] + b[u])`
+    /// (over `tiles`, the cache tiles of `matrix`, when given).
+    func decode(
+        _ p: AutoRecParameters, matrix: CSRMatrix, tiles: CSRTiles? = nil, codes h: Matrix, into out: inout [Float]
+    ) {
         SampledOutputLayer(activation: configuration.decoder).forward(
-            weight: p.decoderWeight, bias: p.decoderBias, matrix: matrix, codes: h, into: &out)
+            weight: p.decoderWeight, bias: p.decoderBias, matrix: matrix, tiles: tiles, codes: h, into: &out)
         configuration.outputMap.stretch(&out)
     }
 
@@ -298,7 +302,8 @@ struct AutoRecNetwork {
         let m = batch.matrix
         ws.prepare(rows: m.rows, layers: layers, entries: ws.outputs.count)
         var rng = SplitMix64(seed: 0)  // unused: nothing random outside training
-        forwardHidden(p, matrix: m, globalRows: batch.rows, values: batch.shiftedValues ?? m.values,
+        forwardHidden(p, matrix: m, tiles: batch.tiles?.matrix, globalRows: batch.rows,
+                      values: batch.shiftedValues ?? m.values,
                       side: batch.side?.matrix, data: data, workspace: ws, training: false, rng: &rng,
                       denseInput: batch.dense != nil && data.zeroFill)
         var out = Matrix(rows: m.rows, cols: data.inputs)
@@ -454,8 +459,9 @@ struct AutoRecNetwork {
         // Forward.
         // A dense batch without fill (re-feeding) reads its input as a matrix: GEMMs, no pattern.
         let denseInput = batch.dense != nil && data.zeroFill
-        forwardHidden(p, matrix: m, globalRows: batch.rows, values: inputs, side: batch.side?.matrix, data: data,
-                      workspace: ws, training: training, rng: &rng, denseInput: denseInput)
+        forwardHidden(p, matrix: m, tiles: batch.tiles?.matrix, globalRows: batch.rows, values: inputs,
+                      side: batch.side?.matrix, data: data, workspace: ws, training: training, rng: &rng,
+                      denseInput: denseInput)
         func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
         let sideWidth = sideWidthPerLayer(p)
         // What layer l + 1 (or the output layer) read: with side information at every layer, the
@@ -496,7 +502,7 @@ struct AutoRecNetwork {
                 }
             }
         } else {
-            decode(p, matrix: m, codes: layerOutput(depth - 1), into: &ws.outputs)
+            decode(p, matrix: m, tiles: batch.tiles?.matrix, codes: layerOutput(depth - 1), into: &ws.outputs)
             (objective, squaredError) = loss.evaluate(
                 outputs: ws.outputs, targets: m.values, weights: weights, activation: map.lossActivation,
                 delta: &ws.delta)

@@ -82,7 +82,8 @@ public enum Kernels {
             c &+= 8
         }
         while c < n {
-            y[c] += a0 * x0[c] + a1 * x1[c]
+            // Same order as the vector lanes above (and as the tiled kernels): (y + a0·x0) + a1·x1.
+            y[c] = y[c] + a0 * x0[c] + a1 * x1[c]
             c &+= 1
         }
     }
