@@ -101,8 +101,8 @@ struct ModelOptions: ParsableArguments {
         "After early stopping picks the epoch count, retrain on training plus validation ratings for that many epochs."))
     var refit = Self.defaults.refit
     @Option(help: ArgumentHelp(
-        "Share of the kept epochs the refit runs (default 0.2): below 1 it continues from the early-stopped "
-            + "weights; 1 retrains from fresh weights for all of them (the paper's protocol).",
+        "Share of the kept epochs the refit runs (default 0.2; u-autorec: 1): below 1 it continues from the "
+            + "early-stopped weights; 1 retrains from fresh weights for all of them (the paper's protocol).",
         valueName: "share"))
     var refitFraction: Float?
     @Option(help: "Standard deviation of the initial weights.") var initialScale = Self.defaults.initialScale
