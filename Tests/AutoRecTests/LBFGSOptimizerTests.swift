@@ -110,7 +110,9 @@ private struct ReferenceLBFGS {
                 }.loss
                 let got = f.flat(params)
                 let worst = zip(got, x).map { abs($0 - $1) }.max() ?? 0
-                #expect(worst < 2e-4, "iteration \(iteration): largest difference \(worst)")
+                // Float iterates against Double ones (|x| about 1, curvatures 1-100): rounding grows
+                // to a few 1e-4 over the run; a wrong recursion is off by 1e-1 or more.
+                #expect(worst < 1e-3, "iteration \(iteration): largest difference \(worst)")
                 #expect(abs(floatLoss - loss) <= 1e-4 * abs(loss) + 1e-6, "iteration \(iteration)")
             }
         }

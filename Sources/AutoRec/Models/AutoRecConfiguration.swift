@@ -146,9 +146,10 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     /// The refit's epochs after early stopping kept `kept` epochs, and whether it starts from the
     /// early-stopped weights.
     public func refitPlan(kept: Int) -> (epochs: Int, warm: Bool) {
-        let share = refitShare
+        // The share as its decimal (0.2, not 0.2000000030 from Float), so 0.2 × 30 is 6, not 7.
+        let share = (Double(refitShare) * 1e6).rounded() / 1e6
         guard share < 1 else { return (kept, false) }
-        return (max(1, Int((Double(share) * Double(kept)).rounded(.up))), true)
+        return (max(1, Int((share * Double(kept)).rounded(.up))), true)
     }
     /// Seed of every random choice (initial weights, batch order, dropout). Default 42.
     public var seed: UInt64 = 42
