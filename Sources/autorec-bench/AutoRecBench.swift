@@ -31,7 +31,10 @@ struct AutoRecBench: ParsableCommand {
     @Option(help: "Seed of the split and of the model.") var seed: UInt64 = 1
     @Option(help: "Patience for early stopping (0: off).") var patience = 0
     @Flag(help: "Print every epoch.") var verbose = false
-    @Flag(help: "Retrain on train+validation for the best epoch count.") var refit = false
+    @Flag(help: "Retrain on train+validation after early stopping.") var refit = false
+    @Option(help: "Share of the kept epochs the refit runs (below 1: from the early-stopped weights).")
+    var refitFraction: Float?
+    @Option(help: "L-BFGS history (default: the library's).") var history: Int?
     @Option(help: "Fill: zero, user-mean, item-mean.") var fill = "zero"
     @Option(help: "Code dropout.") var codeDropout: Float = 0
     @Option(help: "Hidden layers of a deep model, e.g. 512,256,512 (default: one layer of --hidden units).")
@@ -72,6 +75,8 @@ struct AutoRecBench: ParsableCommand {
         config.patience = patience
         config.batchSize = batchSize
         config.refit = refit
+        config.refitEpochFraction = refitFraction
+        if let history { config.optimizer.history = history }
         config.seed = seed
         config.codeDropout = codeDropout
         config.refeedSteps = refeedSteps > 0 ? refeedSteps : nil

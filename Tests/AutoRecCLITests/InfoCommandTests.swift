@@ -1,4 +1,5 @@
 import Foundation
+import RecMath
 import RecTestSupport
 import Testing
 
@@ -6,6 +7,15 @@ import Testing
 
 extension CLI {
     @Suite struct InfoCommandTests {
+        @Test("the rating histogram counts every value, past the short list's 64 too", arguments: [1, 10, 200])
+        func histogramCounts(distinct: Int) {
+            var rng = SplitMix64(seed: UInt64(distinct))
+            let ratings = (0..<5_000).map { _ in Float(rng.next() % UInt64(distinct)) * 0.5 }
+            var want = [Float: Int]()
+            for r in ratings { want[r, default: 0] += 1 }
+            #expect(ratingHistogram(ratings) == want)
+        }
+
         @Test("info --json counts the ratings, users and items of a generated folder")
         func countsAsJSON() async throws {
             let folder = try TemporaryFolder()

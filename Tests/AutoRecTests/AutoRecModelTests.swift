@@ -257,6 +257,7 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         c.epochs = 6
         c.patience = 100
         c.refit = true
+        c.refitEpochFraction = 1  // a refit from scratch for the kept epochs: at least two of them
         final class Counter: @unchecked Sendable { var epochs = 0 }
         let counter = Counter(), token = StopToken()
         var m = AutoRecModel(configuration: c)
@@ -280,6 +281,42 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         try full.fit(split.train, validation: split.test)
         #expect(full.trainedOnValidation && !full.refitInterrupted && full.refitHistory.count == full.bestEpoch)
         #expect(full.parameters != plain.parameters)
+    }
+
+    @Test("the refit continues from the early-stopped weights for a share of the kept epochs")
+    func warmRefit() throws {
+        var rng = SplitMix64(seed: 5)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
+        var c = smallConfig()
+        c.epochs = 30
+        c.patience = 100
+        c.refit = true
+        func fit(_ share: Float?) throws -> AutoRecModel {
+            var d = c
+            d.refitEpochFraction = share
+            var m = AutoRecModel(configuration: d)
+            m.stopToken = StopToken()
+            try m.fit(split.train, validation: split.test)
+            return m
+        }
+        let warm = try fit(nil), scratch = try fit(1)
+        #expect(warm.bestEpoch == scratch.bestEpoch && warm.bestEpoch > 5)
+        #expect(warm.refitHistory.count == (warm.bestEpoch + 4) / 5)
+        #expect(scratch.refitHistory.count == scratch.bestEpoch)
+        #expect(warm.trainedOnValidation && scratch.trainedOnValidation)
+        // From the early-stopped weights the first refit epoch fits far better than a first epoch from
+        // fresh weights (which is what a refit that ignored the kept weights would run).
+        let warmFirst = try #require(warm.refitHistory.first?.trainRMSE)
+        let scratchFirst = try #require(scratch.refitHistory.first?.trainRMSE)
+        #expect(warmFirst < 0.8 * scratchFirst, "\(warmFirst) \(scratchFirst)")
+        #expect(warm.parameters != scratch.parameters)
+    }
+
+    @Test("a refit share outside (0, 1] is rejected", arguments: [Float(0), -0.5, 1.5, .nan])
+    func refitShareChecked(share: Float) {
+        var c = smallConfig()
+        c.refitEpochFraction = share
+        #expect(throws: ConfigurationError.self) { try c.validate() }
     }
 
     // MARK: - Deep stacks

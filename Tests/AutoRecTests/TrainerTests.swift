@@ -20,6 +20,39 @@ import Testing
         #expect(Parallelism.withThreads(2) { Parallelism.threads } == 2)
     }
 
+    @Test("Adam with the L2 term fused into its step trains the same weights as the penalty in the network",
+          arguments: [(OptimizerConfiguration.Kind.adam, 1), (.adam, 2), (.sgd, 2)])
+    func fusedPenalty(kind: OptimizerConfiguration.Kind, threads: Int) throws {
+        var c = smallConfig()
+        c.epochs = 3
+        c.optimizer.kind = kind
+        c.optimizer.learningRate = 0.01
+        c.batchSize = 3
+        c.l2 = 2
+        let data = AutoRecData(Self.table, orientation: c.orientation, fill: c.fill)
+        func train(fused: Bool) throws -> TrainingState {
+            var r = SplitMix64(seed: c.seed)
+            let p = AutoRecParameters(inputs: data.inputs, hidden: c.hiddenUnits, scale: c.initialScale, using: &r)
+            var s = TrainingState(params: p, gradients: p.zeros(), rng: r, order: (0..<data.rows).map { Int32($0) },
+                                  lbfgs: LBFGSOptimizer(history: 5), stepper: Trainer.makeStepper(c))
+            var trainer = Trainer(configuration: c, modelName: "m", stopToken: StopToken())
+            trainer.fusePenalty = fused
+            trainer.threads = threads
+            _ = try trainer.run(&s, data: data, validator: nil, scale: Self.table.scale)
+            return s
+        }
+        let fused = try train(fused: true), plain = try train(fused: false)
+        #expect(fused.params.tensors == plain.params.tensors)
+        #expect(fused.stepper.state == plain.stepper.state)
+        for (a, b) in zip(fused.history, plain.history) {
+            #expect(abs(a.loss - b.loss) <= 1e-6 * abs(b.loss), "epoch \(a.epoch)")
+        }
+        // The weights moved (the comparison is not between two untrained copies).
+        var r0 = SplitMix64(seed: c.seed)
+        let initial = AutoRecParameters(inputs: data.inputs, hidden: c.hiddenUnits, scale: c.initialScale, using: &r0)
+        #expect(fused.history.count == 3 && fused.params.tensors != initial.tensors)
+    }
+
     @Test("the trainer reports why it stopped: the epoch limit, patience or a stop request")
     func stopReasons() throws {
         var rng = SplitMix64(seed: 1)

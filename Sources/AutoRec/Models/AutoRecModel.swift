@@ -58,6 +58,8 @@ public struct AutoRecModel: RatingModel, Sendable {
     public private(set) var codes = Matrix(rows: 0, cols: 0)
     /// The scale predictions are clipped to by the evaluator.
     public private(set) var scale = RatingScale(minimum: 1, maximum: 5, step: 1)
+    /// The weights a refit starts from (the early-stopped ones), instead of fresh ones.
+    private var warmStart: AutoRecParameters?
 
     public init(configuration: AutoRecConfiguration = .iAutoRec) {
         self.configuration = configuration
@@ -122,7 +124,7 @@ public struct AutoRecModel: RatingModel, Sendable {
         let k = widths.reduce(0, +)
         let optimizerCopies: Double
         switch configuration.optimizer.kind {
-        case .lbfgs: optimizerCopies = 2 * Double(configuration.optimizer.history) + 3
+        case .lbfgs: optimizerCopies = 2 * Double(configuration.optimizer.history) + 2
         case .adam, .rprop: optimizerCopies = 2
         case .sgd: optimizerCopies = 1
         }
@@ -165,58 +167,68 @@ public struct AutoRecModel: RatingModel, Sendable {
         let data = AutoRecData(train, orientation: config.orientation, fill: config.fill, side: sideFeatures)
         self.data = data
         scale = train.scale
-        var state: TrainingState
-        if let path = resumePath {
-            state = try TrainingState.read(from: path, configuration: config, data: data)
-        } else {
-            var rng = SplitMix64(seed: config.seed)
-            var params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, sideWidth: data.sideWidth,
-                                           sideEveryLayer: config.sideEveryLayer == true,
-                                           initialization: config.initialization ?? .fixed,
-                                           scale: config.initialScale, using: &rng)
-            if config.tiedWeights == true { params.tensors[params.outputIndex] = params.tensors[0] }
-            AutoRecNetwork(configuration: config).appendKernelVectors(&params, using: &rng)
-            state = TrainingState(
-                params: params, gradients: params.zeros(), rng: rng,
-                order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },
-                lbfgs: LBFGSOptimizer(history: config.optimizer.history), stepper: Trainer.makeStepper(config))
-        }
-        let validator = try validation.map { v in
-            try Validator(v, train: train, policy: validationColdStart, orientation: config.orientation,
-                          rows: data.rows, inputs: data.inputs)
-        }
-        validationCounts = validator?.counts
-        // With nothing to score (every validation rating cold and excluded) there is no early stopping.
-        let scoring = validator.flatMap { $0.scoredCount > 0 ? $0 : nil }
+        // The first run's state (L-BFGS history: 2 × history + 1 parameter-sized vectors) lives in
+        // this scope only, so it is freed before the refit allocates its own.
         let stop = stopToken
-        stoppedEarly = false
-        refitInterrupted = false
-        trainedOnValidation = false
-        refitHistory = []
-        var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
-        trainer.onEpoch = onEpoch
-        trainer.onBatch = onBatch
-        trainer.checkpointPath = checkpointPath
-        trainer.checkpointEvery = checkpointEvery
-        trainer.threads = threads
-        stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
-        stoppedEarly = stopReason != .epochLimit
-        history = state.history
-        if let b = state.best {
-            parameters = b.params
-            bestEpoch = b.epoch
-        } else {
-            parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
-            bestEpoch = history.count
+        do {
+            var state: TrainingState
+            if let path = resumePath {
+                state = try TrainingState.read(from: path, configuration: config, data: data)
+            } else {
+                var rng = SplitMix64(seed: config.seed)
+                var params = AutoRecParameters(inputs: data.inputs, layers: config.hiddenLayers, sideWidth: data.sideWidth,
+                                               sideEveryLayer: config.sideEveryLayer == true,
+                                               initialization: config.initialization ?? .fixed,
+                                               scale: config.initialScale, using: &rng)
+                if config.tiedWeights == true { params.tensors[params.outputIndex] = params.tensors[0] }
+                AutoRecNetwork(configuration: config).appendKernelVectors(&params, using: &rng)
+                // A warm-started refit keeps the generator's draws (batch order, dropout) but not its weights.
+                if let start = warmStart, start.tensors.map({ [$0.rows, $0.cols] }) == params.tensors.map({ [$0.rows, $0.cols] }) {
+                    params = start
+                }
+                state = TrainingState(
+                    params: params, gradients: params.zeros(), rng: rng,
+                    order: (0..<data.rows).filter { data.rowCounts[$0] > 0 }.map { Int32($0) },
+                    lbfgs: LBFGSOptimizer(history: config.optimizer.history), stepper: Trainer.makeStepper(config))
+            }
+            let validator = try validation.map { v in
+                try Validator(v, train: train, policy: validationColdStart, orientation: config.orientation,
+                              rows: data.rows, inputs: data.inputs)
+            }
+            validationCounts = validator?.counts
+            // With nothing to score (every validation rating cold and excluded) there is no early stopping.
+            let scoring = validator.flatMap { $0.scoredCount > 0 ? $0 : nil }
+            stoppedEarly = false
+            refitInterrupted = false
+            trainedOnValidation = false
+            refitHistory = []
+            var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
+            trainer.onEpoch = onEpoch
+            trainer.onBatch = onBatch
+            trainer.checkpointPath = checkpointPath
+            trainer.checkpointEvery = checkpointEvery
+            trainer.threads = threads
+            stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
+            stoppedEarly = stopReason != .epochLimit
+            history = state.history
+            if let b = state.best {
+                parameters = b.params
+                bestEpoch = b.epoch
+            } else {
+                parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
+                bestEpoch = history.count
+            }
+            codes = Self.allCodes(config, parameters ?? state.params, data)
         }
-        codes = Self.allCodes(config, parameters ?? state.params, data)
         if config.refit, let validation, validation.count > 0, bestEpoch > 0, !stop.isStopRequested {
+            let plan = config.refitPlan(kept: bestEpoch)
             var again = self
-            again.configuration.epochs = bestEpoch
+            again.configuration.epochs = plan.epochs
             again.configuration.patience = 0
             again.configuration.refit = false
             again.checkpointPath = nil
             again.resumePath = nil
+            again.warmStart = plan.warm ? parameters : nil
             try again.train(on: train.appending(validation), validation: nil)
             refitHistory = again.history
             if again.stoppedEarly {

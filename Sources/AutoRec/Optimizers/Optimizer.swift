@@ -10,6 +10,27 @@ public protocol Optimizer {
     mutating func step(_ params: inout [Matrix], gradients: [Matrix], learningRate: Float)
     /// The optimizer's state, by name (empty before the first step).
     var state: [String: Matrix] { get set }
+    /// ``step(_:gradients:learningRate:)`` on the gradient plus the L2 term `decay[t] · p` of each
+    /// tensor t, added here rather than by the caller, so an optimizer can fold it into its own pass.
+    ///
+    /// - Returns: the penalty Σ_t (decay[t] / 2) ‖p_t‖² at the parameters before the step.
+    mutating func step(_ params: inout [Matrix], gradients: [Matrix], learningRate: Float, decay: [Float]) -> Double
+}
+
+extension Optimizer {
+    /// The unfused form: adds the L2 term to a copy of the gradient, then steps.
+    public mutating func step(_ params: inout [Matrix], gradients: [Matrix], learningRate: Float, decay: [Float])
+        -> Double
+    {
+        var g = gradients
+        var penalty = 0.0
+        for t in params.indices where decay[t] > 0 {
+            g[t].add(params[t], scaledBy: decay[t])
+            penalty += 0.5 * Double(decay[t]) * params[t].sumOfSquares()
+        }
+        step(&params, gradients: g, learningRate: learningRate)
+        return penalty
+    }
 }
 
 /// Runs `body(p, g, state..., n)` over every tensor, on contiguous chunks split over threads.
@@ -58,18 +79,67 @@ public struct AdamOptimizer: Optimizer {
         self.epsilon = epsilon
     }
 
-    public mutating func step(_ params: inout [Matrix], gradients: [Matrix], learningRate: Float) {
+    /// Makes the moments on the first step, counts the step and returns the bias corrections.
+    private mutating func begin(_ params: [Matrix]) -> (c1: Float, c2: Float) {
         if moments.isEmpty {
             let zero = params.map { Matrix(rows: $0.rows, cols: $0.cols) }
             moments = [zero, zero]
         }
         t += 1
+        return (1 - Float.pow(beta1, t), 1 - Float.pow(beta2, t))
+    }
+
+    public mutating func step(_ params: inout [Matrix], gradients: [Matrix], learningRate: Float) {
+        let (c1, c2) = begin(params)
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        let c1 = 1 - Float.pow(b1, t), c2 = 1 - Float.pow(b2, t)
         forEachChunk(&params, gradients, &moments) { p, g, s, n in
             Kernels.adam(p, g, s[0], s[1], n, learningRate: learningRate, beta1: b1, beta2: b2, epsilon: eps,
                          correction1: c1, correction2: c2)
         }
+    }
+
+    /// The fused step: one pass per chunk adds `decay · p` to the gradient as it is read, updates
+    /// both moments and the parameters, and sums p² for the penalty (no separate pass for the L2
+    /// term, the penalty or the update). Bit-identical parameters and moments to the unfused step.
+    public mutating func step(_ params: inout [Matrix], gradients: [Matrix], learningRate: Float, decay: [Float])
+        -> Double
+    {
+        let (c1, c2) = begin(params)
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        var penalty = 0.0
+        for i in params.indices {
+            let n = params[i].storage.count
+            let chunks = max(1, parallelChunkCount(n, minimumChunk: 32_768))
+            var partial = [Double](repeating: 0, count: chunks)
+            let lambda = decay[i]
+            // Moved out while their buffers are borrowed, so each pointer lives only inside its closure.
+            var m = Matrix(rows: 0, cols: 0), v = Matrix(rows: 0, cols: 0)
+            swap(&m, &moments[0][i])
+            swap(&v, &moments[1][i])
+            m.storage.withUnsafeMutableBufferPointer { ms in
+                v.storage.withUnsafeMutableBufferPointer { vs in
+                    gradients[i].storage.withUnsafeBufferPointer { gs in
+                        params[i].storage.withUnsafeMutableBufferPointer { ps in
+                            partial.withUnsafeMutableBufferPointer { sums in
+                                // Chunk c touches elements of its range and partial c only.
+                                nonisolated(unsafe) let (ms, vs, gs, ps, sums) = (ms, vs, gs, ps, sums)
+                                parallelFor(n, minimumChunk: 32_768) { range, c in
+                                    let lo = range.lowerBound
+                                    sums[c] = Kernels.adamDecayed(
+                                        ps.baseAddress! + lo, gs.baseAddress! + lo, ms.baseAddress! + lo,
+                                        vs.baseAddress! + lo, range.count, decay: lambda, learningRate: learningRate,
+                                        beta1: b1, beta2: b2, epsilon: eps, correction1: c1, correction2: c2)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&m, &moments[0][i])
+            swap(&v, &moments[1][i])
+            if lambda > 0 { penalty += 0.5 * Double(lambda) * partial.reduce(0, +) }
+        }
+        return penalty
     }
 
     public var state: [String: Matrix] {

@@ -21,6 +21,9 @@ struct Trainer {
     var checkpointEvery = 0
     /// Threads for every parallel loop of the run (nil: the caller's count).
     var threads: Int?
+    /// Mini-batch steps: the optimizer adds the L2 term in its own pass (see ``Optimizer``); false
+    /// keeps it in the network's gradient (the reference the fused step is tested against).
+    var fusePenalty = true
 
     /// Runs epochs from `state.epoch` until the configuration's limit, patience or a stop request.
     ///
@@ -79,17 +82,29 @@ struct Trainer {
                 partialShuffle(&state.order, first: state.order.count, using: &state.rng)
                 let count = state.order.count
                 let batches = (count + config.batchSize - 1) / config.batchSize
+                // The L2 term goes into the optimizer's own pass over the weights (Adam fuses it with
+                // the update) rather than a separate pass in the network; tied weights share one
+                // gradient, so their penalty stays in the network.
+                let fused = fusePenalty && config.tiedWeights != true
                 for b in 0..<batches {
                     let rows = state.order[(b * config.batchSize)..<min(count, (b + 1) * config.batchSize)]
                     let batch = SparseBatch(rows, of: data)
+                    let share = Float(rows.count) / Float(count)
                     let r = net.lossAndGradient(state.params, batch: batch, data: data,
-                                                penaltyShare: Float(rows.count) / Float(count),
+                                                penaltyShare: fused ? 0 : share,
                                                 grads: &state.gradients, workspace: ws, rng: &state.rng,
                                                 training: true)
-                    state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
-                    Self.refeed(net, &state, batch: batch, data: data, share: Float(rows.count) / Float(count),
-                                learningRate: lr, workspace: ws)
-                    loss += r.objective
+                    var penalty = 0.0
+                    if fused {
+                        let lambda = config.l2 * share
+                        let decay = state.params.tensors.indices.map { $0 % 2 == 0 ? lambda : 0 }
+                        penalty = state.stepper.step(&state.params.tensors, gradients: state.gradients,
+                                                     learningRate: lr, decay: decay)
+                    } else {
+                        state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
+                    }
+                    Self.refeed(net, &state, batch: batch, data: data, share: share, learningRate: lr, workspace: ws)
+                    loss += r.objective + penalty
                     squared += r.squaredError
                     onBatch?(b + 1, batches)
                     if stop.isStopRequested { break }

@@ -32,6 +32,9 @@ struct TrainingState {
         var rngState: UInt64
         var lbfgsLoss: Double?
         var lbfgsRho: [Double]
+        /// The step α of each pair: the stored `lbfgs.s` tensor is the direction d, and s = α d
+        /// (nil in checkpoints of older builds, which stored s itself: α = 1).
+        var lbfgsScales: [Double]?
         var bestRMSE: Double?
         var bestEpoch: Int?
         var history: [EpochRecord]
@@ -45,13 +48,14 @@ struct TrainingState {
         for (t, m) in gradients.enumerated() { tensors["gradients.\(t)"] = T(m) }
         if let b = best { for (t, m) in b.params.tensors.enumerated() { tensors["best.\(t)"] = T(m) } }
         for (name, m) in stepper.state { tensors["optimizer.\(name)"] = T(m) }
-        for (k, pair) in lbfgs.pairs.enumerated() {
-            for (t, m) in pair.s.enumerated() { tensors["lbfgs.s.\(k).\(t)"] = T(m) }
+        let pairs = lbfgs.savedPairs
+        for (k, pair) in pairs.enumerated() {
+            for (t, m) in pair.d.enumerated() { tensors["lbfgs.s.\(k).\(t)"] = T(m) }
             for (t, m) in pair.y.enumerated() { tensors["lbfgs.y.\(k).\(t)"] = T(m) }
         }
         tensors["order"] = T(shape: [order.count], elements: .int32(order))
         let header = Header(configuration: configuration, epoch: epoch, rngState: rng.state, lbfgsLoss: lbfgsLoss,
-                            lbfgsRho: lbfgs.pairs.map(\.rho), bestRMSE: best?.rmse, bestEpoch: best?.epoch,
+                            lbfgsRho: pairs.map(\.rho), lbfgsScales: pairs.map(\.scale), bestRMSE: best?.rmse, bestEpoch: best?.epoch,
                             history: history)
         let json = String(decoding: try JSONEncoder().encode(header), as: UTF8.self)
         try SafeTensorsFile(tensors: tensors, metadata: ["autorec.training-state": json]).write(to: path)
@@ -95,9 +99,10 @@ struct TrainingState {
         }
         stepper.state = optimizerState
         var lbfgs = LBFGSOptimizer(history: configuration.optimizer.history)
-        for (pair, rho) in header.lbfgsRho.enumerated() {
-            lbfgs.pairs.append((try tensors("lbfgs.s.\(pair)", shapes), try tensors("lbfgs.y.\(pair)", shapes), rho))
-        }
+        lbfgs.restore(pairs: try header.lbfgsRho.enumerated().map { pair, rho in
+            (try tensors("lbfgs.s.\(pair)", shapes), try tensors("lbfgs.y.\(pair)", shapes),
+             header.lbfgsScales?.indices.contains(pair) == true ? header.lbfgsScales?[pair] ?? 1 : 1, rho)
+        })
         guard case let .int32(order)? = file.tensors["order"]?.elements,
               order.allSatisfy({ $0 >= 0 && Int($0) < data.rows })
         else {

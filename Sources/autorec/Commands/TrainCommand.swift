@@ -11,9 +11,10 @@ struct TrainCommand: AsyncParsableCommand {
         discussion: """
             The default is the AutoRec paper's I-AutoRec: 500 sigmoid hidden units, identity \
             output, lambda = 100 (U-AutoRec: 200), full-batch L-BFGS, on a random 90/10 split with \
-            10% of the training part held out for early stopping; after stopping, the model is \
-            retrained on training plus validation ratings for the chosen number of epochs \
-            (--no-refit keeps the early-stopped weights). The objective is \
+            10% of the training part held out for early stopping; after stopping, training continues \
+            from the kept weights on training plus validation ratings for a fifth of the chosen number \
+            of epochs (--refit-fraction 1, the u-autorec default, retrains from fresh weights for all \
+            of them, the paper's protocol; --no-refit keeps the early-stopped weights). The objective is \
             E = 1/2 sum over observed (r - r^)^2 + lambda/2 (|W|^2 + |V|^2), summed (not averaged) \
             over ratings; mini-batches take their share of the penalty.
 
@@ -300,10 +301,12 @@ struct TrainingOutcome {
         }
         if model.refitInterrupted {
             text += "; the refit on training + validation was interrupted after \(model.refitHistory.count) of "
-                + "\(model.bestEpoch) epochs, so the early-stopped weights (trained without the validation "
-                + "ratings) were kept"
+                + "\(model.configuration.refitPlan(kept: model.bestEpoch).epochs) epochs, so the early-stopped "
+                + "weights (trained without the validation ratings) were kept"
         } else if model.trainedOnValidation {
+            let warm = model.configuration.refitPlan(kept: model.bestEpoch).warm
             text += "; then refit on training + validation for \(model.refitHistory.count) epochs"
+                + (warm ? " from the kept weights" : " from fresh weights")
         }
         summary = text
     }

@@ -46,6 +46,7 @@ extension ConfigFile {
         set("batch-size", config.batchSize, p.batchSize) { .integer($0) }
         set("patience", config.patience, p.patience) { .integer($0) }
         set("refit", config.refit, p.refit) { .bool($0) }
+        set("refit-fraction", config.refitEpochFraction, p.refitEpochFraction) { $0.map(number) ?? .null }
         set("initial-scale", config.initialScale, p.initialScale, number)
         // A preset's optional setting cleared back to nil has no option that says so.
         return s.filter { $0.value != .null }

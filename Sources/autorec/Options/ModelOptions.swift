@@ -113,6 +113,11 @@ struct ModelOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
         "After early stopping picks the epoch count, retrain on training plus validation ratings for that many epochs."))
     var refit = Self.defaults.refit
+    @Option(help: ArgumentHelp(
+        "Share of the kept epochs the refit runs (default 0.2; u-autorec: 1): below 1 it continues from the "
+            + "early-stopped weights; 1 retrains from fresh weights for all of them (the paper's protocol).",
+        valueName: "share"))
+    var refitFraction: Float?
     @Option(help: "Standard deviation of the initial weights.") var initialScale = Self.defaults.initialScale
 
     /// Rejects a bad --fill, --schedule, --layers or model setting while parsing, before any data is read.
@@ -184,6 +189,7 @@ struct ModelOptions: ParsableArguments {
         c.patience = patience
         c.initialScale = initialScale
         c.refit = refit
+        c.refitEpochFraction = refitFraction ?? c.refitEpochFraction
         c.seed = seed
         do { try c.validate() } catch { throw ValidationError(error.description) }
         return c
