@@ -42,12 +42,13 @@ extension CLI {
             let trainTest = try #require(report["test"] as? [String: Any])
             // Refit (the default) trains on the validation ratings too, so none are scored afterwards;
             // the early-stopping figure is kept, and the refit continues from the kept weights for a
-            // fifth of the kept epochs, rounded up (U-AutoRec: from fresh weights for all of them).
+            // fifth of the kept epochs, rounded up (U-AutoRec and kernelized models: from fresh weights
+            // for all of them).
             #expect(report["validation"] == nil)
             #expect(report["bestValidationRMSE"] is Double)
             let refit = try #require(report["refitEpochs"] as? [[String: Any]])
             let kept = try #require(report["bestEpoch"] as? Int)
-            #expect(refit.count == (model == "u-autorec" ? kept : (kept + 4) / 5))
+            #expect(refit.count == (["u-autorec", "sparse-fc"].contains(model) ? kept : (kept + 4) / 5))
             #expect(trainTest["count"] as? Int == 30)
 
             let plain = folder.file("plain.json")
