@@ -16,6 +16,8 @@ extension CLI {
                  "--learning-rate", "0.003", "--schedule", "step:10:0.5", "--masking-noise", "0.2", "--tied-weights"],
                 ["--model", "i-autorec", "--optimizer", "adam", "--batch-size", "64", "--code-dropout", "0.05",
                  "--input-dropout", "0.1", "--initialization", "he", "--epochs", "25", "--patience", "0"],
+                ["--model", "sparse-fc", "--kernel-dimension", "3", "--kernel-penalty", "0.02", "--l2", "30"],
+                ["--model", "u-autorec", "--kernel-penalty", "0.5", "--decoder", "sigmoid"],
             ])
         func roundTrip(options: [String]) throws {
             let parsed = try ModelOptions.parse(options)

@@ -37,6 +37,8 @@ extension ConfigFile {
         set("refeed-steps", config.refeedSteps, p.refeedSteps) { $0.map { .integer($0) } ?? .null }
         set("tied-weights", config.tiedWeights == true, p.tiedWeights == true) { .bool($0) }
         set("side-every-layer", config.sideEveryLayer == true, p.sideEveryLayer == true) { .bool($0) }
+        set("kernel-dimension", config.kernel?.dimension, p.kernel?.dimension) { $0.map { .integer($0) } ?? .null }
+        set("kernel-penalty", config.kernel?.penalty, p.kernel?.penalty) { $0.map(number) ?? .null }
         if sideInformation { s["side-information"] = .bool(true) }
         set("optimizer", config.optimizer.kind, p.optimizer.kind) { .string($0.rawValue) }
         set("learning-rate", config.optimizer.learningRate, p.optimizer.learningRate, number)
