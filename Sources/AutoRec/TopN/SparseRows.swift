@@ -101,33 +101,9 @@ struct SparseRows: Sendable {
     ///   - y: `cols × k`.
     ///   - out: written, one per entry.
     func sampledDot(_ x: Matrix, _ y: Matrix, into out: inout [Float]) {
-        precondition(
-            x.rows == rows && y.rows == cols && x.cols == y.cols,
-            "SparseRows.sampledDot: S \(rows)x\(cols), X \(x.rows)x\(x.cols), Y \(y.rows)x\(y.cols)")
         if out.count != columns.count { out = [Float](repeating: 0, count: columns.count) }
-        let k = x.cols
-        rowStart.withUnsafeBufferPointer { starts in
-            columns.withUnsafeBufferPointer { cs in
-                x.storage.withUnsafeBufferPointer { xs in
-                    y.storage.withUnsafeBufferPointer { ys in
-                        out.withUnsafeMutableBufferPointer { os in
-                            guard let xBase = xs.baseAddress, let yBase = ys.baseAddress,
-                                let oBase = os.baseAddress
-                            else { return }
-                            nonisolated(unsafe) let (starts, cs, x0, y0, o0) = (
-                                starts, cs, xBase, yBase, oBase
-                            )  // disjoint entries
-                            parallelFor(rows, minimumChunk: 16) { range, _ in
-                                for r in range {
-                                    for e in starts[r]..<starts[r + 1] {
-                                        o0[e] = Kernels.dot(x0 + r * k, y0 + Int(cs[e]) * k, k)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        // The same product RecMath has for any CSR pattern (the arrays are shared, not copied).
+        CSRMatrix(rows: rows, cols: cols, rowStart: rowStart, columns: columns, values: values)
+            .sampledProduct(x, y, into: &out)
     }
 }
