@@ -88,6 +88,47 @@ extension CLI {
             }
         }
 
+        @Test("keys digest the configuration as trained: a default spelled out shares the key, a changed value does not")
+        func canonicalKeys() throws {
+            let p = StudyCatalog.deepProtocol
+            func key(_ s: [String: JSONValue]) throws -> String {
+                try StudyRun.key(settings: StudyTrainer.effectiveSettings(s, protocol: p, epochCap: nil), protocol: p,
+                                 epochCap: nil)
+            }
+            let shallow = StudyCatalog.shallow
+            // U-AutoRec's encoder is sigmoid, its decoder identity and its fill zero by default.
+            let spelled = StudyCatalog.merged(shallow, ["encoder": .string("sigmoid"), "decoder": .string("identity"),
+                                                        "fill": .string("zero")])
+            #expect(try key(spelled) == key(shallow))
+            #expect(try key(StudyCatalog.merged(shallow, ["encoder": .string("tanh")])) != key(shallow))
+            #expect(try key(StudyCatalog.merged(shallow, ["side-information": .bool(true)])) != key(shallow))
+            #expect(try key(StudyCatalog.merged(shallow, ["groups": .string("kmeans:4")])) != key(shallow))
+            #expect(try StudyRun.key(settings: shallow, protocol: p, epochCap: 5) != key(shallow))
+        }
+
+        @Test("studies given one --runs folder train a shared configuration once and label it their own way")
+        func sharedRuns() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let runs = folder.file("runs")
+            for name in ["gaussian-noise", "dropout-noise"] {
+                try await autorec(["study", name, "--data", data, "--seeds", "1", "--epochs", "1", "--out",
+                                   folder.file(name), "--runs", runs, "--quiet"])
+            }
+            // 5 Gaussian levels and 4 masking levels, "no noise" (the shallow recipe) in both: 8 runs.
+            let files = try FileManager.default.contentsOfDirectory(atPath: runs).filter { $0.hasSuffix(".json") }
+            #expect(files.count == 8)
+            func firstRun(_ study: String) throws -> [String: Any] {
+                let rows = try #require(try jsonFile(folder.file(study) + "/results.json")["configurations"]
+                    as? [[String: Any]])
+                return try #require((rows.first?["runs"] as? [[String: Any]])?.first)
+            }
+            let gaussian = try firstRun("gaussian-noise"), masking = try firstRun("dropout-noise")
+            #expect(gaussian["label"] as? String == "no noise" && masking["label"] as? String == "no noise")
+            #expect(gaussian["key"] as? String == masking["key"] as? String)
+            #expect(gaussian["testRMSE"] as? Double == masking["testRMSE"] as? Double)
+        }
+
         @Test("results.md prints the protocol and each row's Student-t interval; the SVGs hold every configuration")
         func outputs() async throws {
             let folder = try TemporaryFolder()
@@ -142,6 +183,7 @@ extension CLI {
             let r = try Executable.run(["study", "nonesuch", "--data", "x"])
             #expect(r.status != 0)
             #expect(r.standardError.contains("unknown study 'nonesuch'; known: \(StudyCommand.known)"))
+            #expect(StudyCommand.known.hasSuffix(", all"))
         }
 
         @Test("every configuration of every study is valid: train options parse and keys differ within a study")

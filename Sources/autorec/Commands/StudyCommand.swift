@@ -22,16 +22,20 @@ struct StudyCommand: AsyncParsableCommand {
             published figure), results.json (every seed's run and configuration), curves.svg (mean \
             train and validation RMSE per epoch) and rmse.svg (test RMSE with its interval).
 
-            Studies: \(StudyCatalog.all.map(\.name).joined(separator: ", ")) (--list says what each varies).
+            Studies: \(StudyCatalog.all.map(\.name).joined(separator: ", ")) (--list says what each varies). \
+            'all' runs every study into <out>/NAME (default studies/NAME) with one shared <out>/runs, \
+            so a configuration two studies share trains once per seed, and writes <out>/suite.md with \
+            each study's runs and seconds.
 
             Examples:
               autorec study --list
               autorec study autorec-paper --data ml-1m
               autorec study d2l --data ml-100k --seeds 5
+              autorec study all --data ml-100k --out studies-100k
               autorec study activations --data ml-100k --seeds 2 --epochs 3 --out /tmp/quick
             """)
 
-    @Argument(help: "The study to run (see --list).") var name: String?
+    @Argument(help: "The study to run (see --list), or 'all' for every study.") var name: String?
 
     @Flag(help: "List the studies: protocol, source and what each varies.") var list = false
 
@@ -46,7 +50,13 @@ struct StudyCommand: AsyncParsableCommand {
                                valueName: "n"))
     var epochs: Int?
 
-    @Option(help: ArgumentHelp("Study folder (default: studies/NAME).", valueName: "dir")) var out: String?
+    @Option(help: ArgumentHelp("Study folder (default: studies/NAME; for 'all': studies, one folder per study).",
+                               valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Folder of the finished runs (default: <out>/runs); studies given one folder share "
+                               + "the runs of configurations they have in common.", valueName: "dir"))
+    var runs: String?
 
     @Option(help: "Threads for the parallel loops (default: all cores).") var threads: Int?
 
@@ -56,7 +66,7 @@ struct StudyCommand: AsyncParsableCommand {
     func validate() throws {
         if list { return }
         guard let name else { throw ValidationError("name a study (or --list): \(Self.known)") }
-        guard StudyCatalog.study(named: name) != nil else {
+        guard name == Self.everyStudy || StudyCatalog.study(named: name) != nil else {
             throw ValidationError("unknown study '\(name)'; known: \(Self.known)")
         }
         if data == nil { throw ValidationError("give --data") }
@@ -65,22 +75,65 @@ struct StudyCommand: AsyncParsableCommand {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
     }
 
-    static var known: String { StudyCatalog.all.map(\.name).joined(separator: ", ") }
+    static var known: String { (StudyCatalog.all.map(\.name) + [everyStudy]).joined(separator: ", ") }
 
     func run() async throws {
         if list {
             print(Self.listing())
             return
         }
-        guard let name, let study = StudyCatalog.study(named: name), let dataArgument = data else { return }
+        guard let name, let dataArgument = data else { return }
         Parallelism.defaultThreads = threads ?? 0
         Console.quiet = quiet
         let dataOptions = try DataOptions.parse(["--data", dataArgument])
         try await dataOptions.fetchIfNeeded()
-        let folder = out ?? "studies/\(name)"
-        let runs = folder + "/runs"
-        try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
         let fingerprint = try StudyRun.fingerprint(of: try dataOptions.resolvedPath())
+        guard name == Self.everyStudy else {
+            guard let study = StudyCatalog.study(named: name) else { return }
+            let folder = out ?? "studies/\(name)"
+            try runStudy(study, folder: folder, runs: runs ?? folder + "/runs", data: dataOptions,
+                         fingerprint: fingerprint)
+            return
+        }
+        // The whole suite: one folder per study, one shared runs folder, so a configuration two
+        // studies share (the shallow recipe, the deep preset) trains once per seed.
+        let root = out ?? "studies"
+        var lines = ["| Study | Runs | Trained | Reused | Seconds of training |", "|---|---|---|---|---|"]
+        let clock = ContinuousClock(), start = clock.now
+        var trainedSeconds = 0.0
+        for study in StudyCatalog.all {
+            let t = try runStudy(study, folder: root + "/" + study.name, runs: runs ?? root + "/runs",
+                                 data: dataOptions, fingerprint: fingerprint)
+            trainedSeconds += t.seconds
+            lines.append("| \(study.name) | \(t.trained + t.reused) | \(t.trained) | \(t.reused) | "
+                + String(format: "%.0f", t.seconds) + " |")
+        }
+        let wall = (clock.now - start).components.seconds
+        lines.append("")
+        lines.append("Every study on \(dataOptions.displayName), \(seeds) seeds: \(String(format: "%.0f", trainedSeconds)) s "
+            + "of training this time, \(wall) s wall clock (runs reused from an earlier call count in neither).")
+        try AtomicWriter.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: root + "/suite.md")
+        print(lines.last ?? "")
+        log("wrote \(root)/suite.md")
+    }
+
+    /// The name that runs every study.
+    static let everyStudy = "all"
+
+    /// What one study's call did: runs trained and reused, and the seconds the trained ones took.
+    struct Tally {
+        var trained = 0
+        var reused = 0
+        var seconds = 0.0
+    }
+
+    /// Trains what `runs` does not hold yet of `study`, then writes its tables and plots into `folder`.
+    @discardableResult
+    func runStudy(_ study: Study, folder: String, runs runsFolder: String, data dataOptions: DataOptions,
+                  fingerprint: String) throws -> Tally {
+        let name = study.name
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: runsFolder, withIntermediateDirectories: true)
         let split = try study.split.splitOptions()
         let trainer = StudyTrainer(data: dataOptions)
         let settings = study.configurations.map {
@@ -90,27 +143,29 @@ struct StudyCommand: AsyncParsableCommand {
         let seedList = (1...seeds).map { UInt64($0) }
         var found = [[StudyRun?]](repeating: [StudyRun?](repeating: nil, count: seedList.count),
                                   count: study.configurations.count)
-        var trained = 0, reused = 0
+        var tally = Tally()
         log("study \(name) on \(dataOptions.displayName): \(study.configurations.count) configurations x "
             + "\(seeds) seeds; \(study.split.text)")
         for (s, seed) in seedList.enumerated() {
             var parts: Parts?
             for (c, configuration) in study.configurations.enumerated() {
-                let path = runs + "/" + StudyRun.fileName(key: keys[c], seed: seed)
-                if let run = StudyRun.reusable(at: path, key: keys[c], seed: seed, data: fingerprint) {
+                let path = runsFolder + "/" + StudyRun.fileName(key: keys[c], seed: seed)
+                if var run = StudyRun.reusable(at: path, key: keys[c], seed: seed, data: fingerprint) {
+                    run.label = configuration.label  // another study may have trained it under its own label
                     found[c][s] = run
-                    reused += 1
+                    tally.reused += 1
                     continue
                 }
                 if parts == nil { parts = try split.makeParts(dataOptions, seed: seed).parts.first }
-                guard let p = parts else { return }
+                guard let p = parts else { return tally }
                 log("seed \(seed), \(configuration.label): training")
                 let run = try trainer.run(label: configuration.label, settings: settings[c], key: keys[c], seed: seed,
                                           fingerprint: fingerprint, parts: p)
                 try writeJSON(run, to: path)
                 log("seed \(seed), \(configuration.label): test RMSE \(fixed(run.testRMSE)) (\(String(format: "%.1f", run.seconds)) s)")
                 found[c][s] = run
-                trained += 1
+                tally.trained += 1
+                tally.seconds += run.seconds
             }
         }
         let results = StudyResults(
@@ -123,7 +178,9 @@ struct StudyCommand: AsyncParsableCommand {
         try results.chart().write(to: folder + "/rmse.svg")
         print("study \(name) on \(dataOptions.displayName): \(study.split.text)")
         printTable(results.rows())
-        log("\(trained) runs trained, \(reused) reused; wrote results.md, results.json, curves.svg and rmse.svg in \(folder)")
+        log("\(tally.trained) runs trained, \(tally.reused) reused; wrote results.md, results.json, curves.svg and "
+            + "rmse.svg in \(folder)")
+        return tally
     }
 
     /// `--list`: each study's source, protocol, what it varies and its configurations.

@@ -74,12 +74,15 @@ enum StudyCatalog {
     static let deepProtocol = Study.Procedure(split: .perUser, testFraction: 0.1, validationFraction: 0.1, refit: false)
     static let deepSource = "the deep-autoencoder study on ML-1M (Keras; BENCHMARKS.md, deep model accuracy)"
 
-    /// The study's shallow U-AutoRec recipe: Adam 1e-4, Glorot init, batches of 256 users, λ = 100
-    /// (its Keras L2 of 1e-3 per matrix has no exact counterpart), up to 500 epochs.
+    /// The shallow U-AutoRec recipe: Adam from 1e-3 on a cosine schedule over at most 100 epochs,
+    /// Glorot init, batches of 256 users, λ = 100 (the source's Keras L2 of 1e-3 per matrix has no
+    /// exact counterpart). The source trains at a constant 1e-4 for up to 500 epochs; on ML-1M seed 1
+    /// that reaches validation RMSE 0.8755 after 443 epochs, this recipe 0.8756 after 91 (BENCHMARKS.md),
+    /// so the studies use it and take a fifth of the time.
     static let shallow: [String: JSONValue] = [
-        "model": .string("u-autorec"), "optimizer": .string("adam"), "learning-rate": .number(0.0001),
-        "batch-size": .integer(256), "initialization": .string("glorot"), "epochs": .integer(500),
-        "patience": .integer(30),
+        "model": .string("u-autorec"), "optimizer": .string("adam"), "learning-rate": .number(0.001),
+        "schedule": .string("cosine"), "batch-size": .integer(256), "initialization": .string("glorot"),
+        "epochs": .integer(100), "patience": .integer(30),
     ]
     /// The deep preset ([512,256,512] SELU, dropout 0.8) at Adam 1e-3, up to 150 epochs.
     static let deep: [String: JSONValue] = [

@@ -30,20 +30,24 @@ struct StudyRun: Codable, Equatable {
     static func fileName(key: String, seed: UInt64) -> String { "\(key)-seed\(seed).json" }
 
     /// Raised whenever the same settings start to train a different model, so runs stored before
-    /// are trained again (2: bounded decoders predict on the rating scale).
-    static let revision = 2
+    /// are trained again (2: bounded decoders predict on the rating scale; 3: keys digest the
+    /// configuration as trained rather than the settings' spelling).
+    static let revision = 3
 
-    /// A short digest of the settings as trained, the protocol, the epoch cap and ``revision``:
-    /// equal keys mean the same training (the seed is in the file name, the data in the run).
+    /// A short digest of the configuration as trained (``StudyTrainer/Trained``: every field with
+    /// its default, so two studies' spellings of one model share runs), the protocol, the epoch
+    /// cap and ``revision``: equal keys mean the same training (the seed is in the file name, the
+    /// data in the run).
     static func key(settings: [String: JSONValue], protocol p: Study.Procedure, epochCap: Int?) throws -> String {
         struct Keyed: Encodable {
-            var settings: [String: JSONValue]
+            var trained: StudyTrainer.Trained
             var split: Study.Procedure
             var epochCap: Int?
             var revision: Int
         }
+        let trained = try StudyTrainer.resolve(settings, label: "key", seed: 0)
         var md5 = MD5()
-        md5.update(try ReportJSON.encode(Keyed(settings: settings, split: p, epochCap: epochCap, revision: revision)))
+        md5.update(try ReportJSON.encode(Keyed(trained: trained, split: p, epochCap: epochCap, revision: revision)))
         return String(md5.hexDigest().prefix(16))
     }
 
@@ -132,14 +136,10 @@ struct StudyTrainer {
             trainRMSE = try evaluator.evaluate(m, train: p.train, test: p.train).rmse
             best = c.epochs  // SGD for a fixed number of epochs, no early stopping
         } else {
-            var model = settings
-            let grouping = try Self.grouping(model.removeValue(forKey: "groups"))
-            var args = try ConfigFile.arguments(for: model, path: "study configuration '\(label)'") { _ in 1 }
-            args.removeAll { $0.hasPrefix("--seed=") }
-            let options = try ModelOptions.parse(args)
-            var config = try options.configuration(seed: seed)
+            let t = try Self.resolve(settings, label: label, seed: seed)
+            guard var config = t.model else { throw ValidationError("study configuration '\(label)': no model") }
             if p.validation == nil { config.patience = 0 }
-            if let grouping {
+            if let grouping = t.groups {
                 let users = try data.groupUsers(for: grouping, parts: p)
                 var m = GroupedAutoRec(configuration: config, grouping: grouping, users: users)
                 report = try evaluator.fitAndEvaluate(&m, name: m.modelName, configuration: config, train: p.train,
@@ -149,7 +149,7 @@ struct StudyTrainer {
                 best = m.everyone?.bestEpoch ?? 0
             } else {
                 var m = AutoRecModel(configuration: config)
-                if options.sideInformation || options.sideEveryLayer {
+                if t.sideFeatures {
                     m.sideFeatures = try data.sideFeatures(for: config.orientation, train: p.train)
                 }
                 m.validationColdStart = evaluator.coldStart
@@ -165,6 +165,41 @@ struct StudyTrainer {
                         model: report.configuration, testRMSE: report.test.rmse, testMAE: report.test.mae, trainRMSE: trainRMSE, bestEpoch: best,
                         epochs: history,
                         seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
+
+    /// A configuration as it will be trained: every field resolved, whatever the settings spelled.
+    struct Trained: Encodable {
+        /// The AutoRec model's configuration (nil for biased MF).
+        var model: AutoRecConfiguration?
+        /// Whether side features are appended (`side-information` or `side-every-layer`).
+        var sideFeatures = false
+        var groups: GroupedAutoRec.Grouping?
+        /// Biased MF's configuration (nil for an AutoRec model).
+        var biasedMF: BiasedMF.Configuration?
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(model, forKey: .model)
+            try c.encode(sideFeatures, forKey: .sideFeatures)
+            try c.encodeIfPresent(groups?.description, forKey: .groups)
+            try c.encodeIfPresent(biasedMF, forKey: .biasedMF)
+        }
+
+        enum CodingKeys: String, CodingKey { case model, sideFeatures, groups, biasedMF }
+    }
+
+    /// Parses `settings` (already effective) into the configuration trained on `seed`.
+    ///
+    /// - Throws: A setting `train` (or `baseline`) would refuse, named with `label`.
+    static func resolve(_ settings: [String: JSONValue], label: String, seed: UInt64) throws -> Trained {
+        if settings["model"] == .string("biased-mf") { return Trained(biasedMF: try biasedMF(settings, seed: seed)) }
+        var model = settings
+        let grouping = try grouping(model.removeValue(forKey: "groups"))
+        var args = try ConfigFile.arguments(for: model, path: "study configuration '\(label)'") { _ in 1 }
+        args.removeAll { $0.hasPrefix("--seed=") }
+        let options = try ModelOptions.parse(args)
+        return Trained(model: try options.configuration(seed: seed),
+                       sideFeatures: options.sideInformation || options.sideEveryLayer, groups: grouping)
     }
 
     /// `groups` of a study configuration, checked.
