@@ -129,6 +129,37 @@ extension CLI {
             #expect(gaussian["testRMSE"] as? Double == masking["testRMSE"] as? Double)
         }
 
+        @Test("a suite trains each distinct configuration once, skips a missing given split, writes suite.md")
+        func wholeSuite() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let out = folder.file("suite")
+            let d2l = try #require(StudyCatalog.study(named: "d2l"))
+            // A second study holding d2l's I-AutoRec under another label and spelling, and one more model.
+            let book = d2l.configurations[0].settings
+            let other = Study(name: "other", source: "test", varies: "test", split: d2l.split, configurations: [
+                Study.Configuration("the recipe again", StudyCatalog.merged(book, ["decoder": .string("identity")])),
+                Study.Configuration("10 units", StudyCatalog.merged(book, ["hidden-units": .integer(10)])),
+            ])
+            var u9 = other
+            u9.name = "u9"
+            u9.split.given = "u9"
+            let command = try StudyCommand.parse(["all", "--data", data, "--seeds", "1", "--epochs", "1", "--out", out])
+            Console.quiet = true
+            let options = try DataOptions.parse(["--data", data])
+            try command.runSuite([d2l, other, u9], data: options,
+                                 fingerprint: try StudyRun.fingerprint(of: try options.resolvedPath()))
+            let suite = try String(contentsOfFile: out + "/suite.md", encoding: .utf8)
+            #expect(suite.contains("| d2l | 2 | 2 | 0 |"))
+            #expect(suite.contains("| other | 2 | 1 | 1 |"))
+            #expect(suite.contains("| u9 | skipped: "))
+            #expect(!FileManager.default.fileExists(atPath: out + "/u9"))
+            let files = try FileManager.default.contentsOfDirectory(atPath: out + "/runs").filter { $0.hasSuffix(".json") }
+            #expect(files.count == 3)
+            let rows = try #require(try jsonFile(out + "/other/results.json")["configurations"] as? [[String: Any]])
+            #expect((rows.first?["runs"] as? [[String: Any]])?.first?["label"] as? String == "the recipe again")
+        }
+
         @Test("results.md prints the protocol and each row's Student-t interval; the SVGs hold every configuration")
         func outputs() async throws {
             let folder = try TemporaryFolder()
@@ -179,7 +210,7 @@ extension CLI {
             for s in StudyCatalog.all {
                 #expect(listing.contains("\(s.name): \(s.varies)\n  protocol: \(s.split.text)"))
             }
-            #expect(StudyCatalog.all.count == 10)
+            #expect(StudyCatalog.all.count == 12)
             let r = try Executable.run(["study", "nonesuch", "--data", "x"])
             #expect(r.status != 0)
             #expect(r.standardError.contains("unknown study 'nonesuch'; known: \(StudyCommand.known)"))

@@ -14,10 +14,14 @@ struct Study: Sendable {
         var validationFraction: Double
         /// Whether the model is retrained on training plus validation for the kept epoch count.
         var refit: Bool
+        /// The data set's given split (`u1` for MovieLens 100K's u1.base/u1.test) when `split` is
+        /// `given`; the seed then only draws the validation part and the initial weights.
+        var given: String?
 
         /// `per-user 90/10, 10% of training for validation, no refit`.
         var text: String {
-            var t = "\(split.rawValue) split \(percentText(1 - testFraction))/\(percentText(testFraction)) (train/test)"
+            var t = given.map { "given split \($0) (train/test)" }
+                ?? "\(split.rawValue) split \(percentText(1 - testFraction))/\(percentText(testFraction)) (train/test)"
             t += validationFraction > 0
                 ? ", \(percentText(validationFraction)) of training held out for early stopping"
                 : ", no validation part (no early stopping)"
@@ -29,7 +33,7 @@ struct Study: Sendable {
             try SplitOptions.parse([
                 "--split", split.rawValue, "--test-fraction", "\(testFraction)",
                 "--validation-fraction", "\(validationFraction)",
-            ])
+            ] + (given.map { ["--given", $0] } ?? []))
         }
     }
 
