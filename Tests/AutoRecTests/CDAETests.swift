@@ -17,7 +17,11 @@ import Testing
         for (r, u) in users.enumerated() {
             var h = (0..<k).map { p[1][$0] + p[2][u * k + $0] }
             for i in lists[r] { for c in 0..<k { h[c] += p[0][Int(i) * k + c] } }
-            h = h.map(sigmoid)
+            switch m.configuration.codeActivation {
+            case .relu: h = h.map { max(0, $0) }
+            case .tanh: h = h.map { Foundation.tanh($0) }
+            default: h = h.map(sigmoid)
+            }
             for e in targets.entries.rowStart[r]..<targets.entries.rowStart[r + 1] {
                 let i = Int(targets.entries.columns[e])
                 var s = p[4][i]
@@ -40,9 +44,10 @@ import Testing
 
     @Test(
         "the gradient matches central differences of a Double reference, corruption off",
-        arguments: [CDAE.Loss.logistic, .squared])
-    func gradient(loss: CDAE.Loss) throws {
-        let config = CDAE.Configuration(hidden: 4, negativeRatio: 2, loss: loss, l2: 0.01, seed: 3)
+        arguments: [(CDAE.Loss.logistic, Activation.sigmoid), (.squared, .sigmoid), (.logistic, .relu), (.squared, .tanh)])
+    func gradient(loss: CDAE.Loss, activation: Activation) throws {
+        let config = CDAE.Configuration(hidden: 4, negativeRatio: 2, loss: loss, l2: 0.01, seed: 3,
+                                        activation: activation)
         var m = try CDAE(userCount: 4, itemCount: 7, configuration: config)
         var rng = SplitMix64(seed: 8)
         for k in m.parameters[2].storage.indices { m.parameters[2].storage[k] = rng.nextFloat() - 0.5 }
@@ -76,6 +81,18 @@ import Testing
             let range = t.entries.rowStart[r]..<t.entries.rowStart[r + 1]
             #expect(range.count == 4 * list.count)
             for e in range where t.labels[e] == 0 { #expect(!list.contains(t.entries.columns[e])) }
+        }
+    }
+
+    @Test("with every negative, a user's targets are each item once: positives 1, the rest 0")
+    func allNegatives() throws {
+        let m = try CDAE(userCount: 3, itemCount: 7, configuration: .init(negativeRatio: 3, allNegatives: true))
+        var rng = SplitMix64(seed: 1)
+        let t = m.targets(Self.lists, rng: &rng)
+        for (r, list) in Self.lists.enumerated() {
+            let range = t.entries.rowStart[r]..<t.entries.rowStart[r + 1]
+            #expect(Set(range.map { t.entries.columns[$0] }) == Set(0..<7) && range.count == 7)
+            for e in range { #expect((t.labels[e] == 1) == list.contains(t.entries.columns[e])) }
         }
     }
 

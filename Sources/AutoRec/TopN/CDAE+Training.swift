@@ -10,7 +10,8 @@ extension CDAE {
     }
 
     /// The positives of each list and `negativeRatio` × as many items each list does not have,
-    /// drawn uniformly (with repeats) from `rng`; none when the user has every item.
+    /// drawn uniformly (with repeats) from `rng`, or with ``Configuration/allNegatives`` every such
+    /// item (no draw); none when the user has every item.
     func targets(_ lists: [[Int32]], rng: inout SplitMix64) -> Targets {
         var t = Targets(entries: SparseRows(cols: itemCount), labels: [])
         var has = [Bool](repeating: false, count: itemCount)
@@ -21,7 +22,12 @@ extension CDAE {
                 t.entries.append(i, 0)
                 t.labels.append(1)
             }
-            if valid.count < itemCount {
+            if configuration.allNegatives == true {
+                for j in 0..<itemCount where !has[j] {
+                    t.entries.append(Int32(j), 0)
+                    t.labels.append(0)
+                }
+            } else if valid.count < itemCount {
                 for _ in 0..<(configuration.negativeRatio * valid.count) {
                     var j = rng.nextInt(below: itemCount)
                     while has[j] { j = rng.nextInt(below: itemCount) }
@@ -81,7 +87,7 @@ extension CDAE {
         for e in dz.values.indices { grads[4].storage[Int(dz.columns[e])] += dz.values[e] }
         var dh = Matrix(rows: rows, cols: k)
         dz.multiply(parameters[3], into: &dh)
-        Activation.sigmoid.backward(outputs: h, mask: nil, gradient: &dh)
+        configuration.codeActivation.backward(outputs: h, mask: nil, gradient: &dh)
         x.addTransposeProduct(dh, into: &grads[0])
         var scratch = [Float]()
         DenseLayer.addColumnSums(dh, into: &grads[1], scratch: &scratch)

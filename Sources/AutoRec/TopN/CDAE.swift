@@ -7,11 +7,14 @@ import RecMath
 /// probability q, kept ones scaled by 1/(1 − q)):
 ///
 /// ```
-/// h   = σ(ỹ W + V_u + b)          W: items × K, V_u: the user's vector (K), b: K
+/// h   = g(ỹ W + V_u + b)          W: items × K, V_u: the user's vector (K), b: K; g = σ or another
+///                                 ``Configuration/activation``
 /// ŷ_i = σ(h · W'_i + b'_i)        W': items × K (one row per output item)
 /// ```
 /// The loss of a user sums over their positives and `negativeRatio` × as many negatives drawn
-/// uniformly from the items they do not have: logistic, −y log ŷ − (1 − y) log(1 − ŷ), or
+/// uniformly from the items they do not have (or, with ``Configuration/allNegatives``, every item
+/// they do not have, as RecBole's CDAE does: the whole output row, items × K per user, dense by
+/// definition): logistic, −y log ŷ − (1 − y) log(1 − ŷ), or
 /// squared, (ŷ − y)². Batch losses are means over users, plus λ·(‖W‖² + ‖W'‖²) and λ·‖V_u‖²
 /// for the batch's users (mean over the batch).
 ///
@@ -54,11 +57,19 @@ public struct CDAE: TrainableTopNModel {
         public var newUser: NewUserVector
         /// Seed of the initial weights and of the training stream.
         public var seed: UInt64
+        /// g, the code layer's activation (nil: sigmoid, the paper's; RecBole uses ReLU).
+        public var activation: Activation?
+        /// Every item a user lacks is a negative, instead of `negativeRatio` sampled ones (nil: false).
+        public var allNegatives: Bool?
+
+        /// The code layer's activation in force.
+        public var codeActivation: Activation { activation ?? .sigmoid }
 
         /// Creates a configuration (defaults in the type's documentation).
         public init(
             hidden: Int = 50, corruption: Float = 0.5, negativeRatio: Int = 5, loss: Loss = .logistic,
-            l2: Float = 0, newUser: NewUserVector = .zeros, seed: UInt64 = 1
+            l2: Float = 0, newUser: NewUserVector = .zeros, seed: UInt64 = 1, activation: Activation? = nil,
+            allNegatives: Bool? = nil
         ) {
             self.hidden = hidden
             self.corruption = corruption
@@ -67,6 +78,8 @@ public struct CDAE: TrainableTopNModel {
             self.l2 = l2
             self.newUser = newUser
             self.seed = seed
+            self.activation = activation
+            self.allNegatives = allNegatives
         }
     }
 
@@ -151,7 +164,8 @@ public struct CDAE: TrainableTopNModel {
                 for i in items where i >= 0 && Int(i) < itemCount { Kernels.axpy(1, w0 + Int(i) * k, h0, k) }
             }
         }
-        for c in 0..<k { h[c] = Activation.sigmoid.apply(h[c] + parameters[1].storage[c]) }
+        let g = configuration.codeActivation
+        for c in 0..<k { h[c] = g.apply(h[c] + parameters[1].storage[c]) }
         parameters[3].storage.withUnsafeBufferPointer { w in
             h.withUnsafeBufferPointer { hs in
                 guard let w0 = w.baseAddress, let h0 = hs.baseAddress else { return }
@@ -175,7 +189,7 @@ public struct CDAE: TrainableTopNModel {
         return out
     }
 
-    /// h = σ(x W + V_u + b) for a batch; `training` uses each user's own vector even before it
+    /// h = g(x W + V_u + b) for a batch; `training` uses each user's own vector even before it
     /// was marked trained, scoring applies ``Configuration/newUser`` to untrained users.
     func hidden(_ x: SparseRows, users: [Int32?], training: Bool = false) -> Matrix {
         let k = configuration.hidden
@@ -186,7 +200,7 @@ public struct CDAE: TrainableTopNModel {
             let v = training ? parameters[2].row(Int(u ?? 0)) : userVector(u, mean: mean)
             for c in 0..<k { pre[r, c] += v[c] }
         }
-        DenseLayer.addBiasAndActivate(&pre, bias: parameters[1], activation: .sigmoid)
+        DenseLayer.addBiasAndActivate(&pre, bias: parameters[1], activation: configuration.codeActivation)
         return pre
     }
 }

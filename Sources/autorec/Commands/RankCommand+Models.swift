@@ -54,7 +54,8 @@ extension RankCommand {
                             hidden: autoencoder.hidden.flatMap(autoencoder.widths)?.first ?? 50,
                             corruption: autoencoder.dropout, negativeRatio: autoencoder.negatives,
                             loss: autoencoder.cdaeLoss, l2: l2, newUser: autoencoder.newUser,
-                            seed: runtime.seed)
+                            seed: runtime.seed, activation: autoencoder.cdaeActivation,
+                            allNegatives: autoencoder.allNegatives)
                         var m = try CDAE(
                             userCount: split.data.userCount, itemCount: items, configuration: config)
                         let epochs = train(&m, split)

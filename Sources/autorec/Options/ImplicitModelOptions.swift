@@ -20,6 +20,11 @@ struct ImplicitModelOptions: ParsableArguments {
     @Option(help: "mult-vae: optimizer steps from beta 0 to 1 (the count is kept across epochs).")
     var annealSteps = 200_000
     @Option(help: "cdae: negatives sampled per positive.") var negatives = 5
+    @Flag(help: ArgumentHelp("cdae: every item a user lacks is a negative (RecBole's full-row loss) instead of "
+                             + "--negatives sampled ones; items x width work per user."))
+    var allNegatives = false
+    @Option(help: "cdae: the code layer's activation (sigmoid as the paper; RecBole uses relu).")
+    var cdaeActivation: Activation = .sigmoid
     @Option(help: "cdae: logistic or squared.") var cdaeLoss: CDAE.Loss = .logistic
     @Option(help: "cdae: a user without training items gets zeros or the mean user vector.")
     var newUser: CDAE.NewUserVector = .zeros
