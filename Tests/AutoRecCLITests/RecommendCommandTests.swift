@@ -164,6 +164,15 @@ extension CLI {
             #expect(folded.count == 5 && !folded.map(\.item).contains("2") && !folded.map(\.item).contains("4"))
             let printed = try Executable.run("recommend", "--model", dir, "--user", "1", "--count", "3")
             #expect(printed.status == 0 && printed.standardOutput.contains(list[0].item))
+            // A truncated weights file: the error names it.
+            let weights = ModelDirectory(dir).weightsPath
+            let bytes = try #require(FileManager.default.contents(atPath: weights))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: weights))
+            await #expect {
+                try await autorec("recommend", "--model", dir, "--user", "1")
+            } throws: { error in
+                message(for: error).hasPrefix(weights + ":")
+            }
         }
     }
 }
