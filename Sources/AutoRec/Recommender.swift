@@ -230,8 +230,14 @@ public struct Recommender: Sendable {
     private func foldInInputs(_ ratings: [(String, Float)], ids: IDMap, kind: String) throws(RequestError)
         -> (known: [(Int32, Float)], unknown: [String])
     {
+        try Self.foldInInputs(ratings, ids: ids, kind: kind, scale: training.scale)
+    }
+
+    /// ``foldInInputs(_:ids:kind:)`` against any rating scale (shared with ``TopNRecommender``).
+    static func foldInInputs(_ ratings: [(String, Float)], ids: IDMap, kind: String, scale: RatingScale)
+        throws(RequestError) -> (known: [(Int32, Float)], unknown: [String])
+    {
         guard !ratings.isEmpty else { throw .noRatings }
-        let scale = training.scale
         var known = [(Int32, Float)](), unknown = [String]()
         for (id, rating) in ratings {
             guard rating.isFinite, rating >= scale.minimum, rating <= scale.maximum else {
@@ -244,20 +250,32 @@ public struct Recommender: Sendable {
     }
 
     private func select(_ scores: [Float], count: Int, candidates: [String]?) throws(RequestError) -> [Recommendation] {
+        try Self.select(scores, count: count, candidates: candidates, itemIDs: training.itemIDs, titles: items,
+                        clip: training.scale)
+    }
+
+    /// The `count` best items of `scores` (−∞: left out), optionally among `candidates` only, with
+    /// each score clipped to `clip` when given (ratings) or as is (ranking scores).
+    ///
+    /// - Throws: ``RequestError/unknownItems(_:)`` when a candidate id is unknown.
+    static func select(
+        _ scores: [Float], count: Int, candidates: [String]?, itemIDs: IDMap, titles: ItemCatalog?,
+        clip: RatingScale?
+    ) throws(RequestError) -> [Recommendation] {
         var s = scores
         if let candidates {
             var allowed = [Bool](repeating: false, count: s.count)
             var unknown = [String]()
             for c in candidates {
-                if let i = training.itemIDs.index(of: c) { allowed[Int(i)] = true } else { unknown.append(c) }
+                if let i = itemIDs.index(of: c), Int(i) < s.count { allowed[Int(i)] = true } else { unknown.append(c) }
             }
             if !unknown.isEmpty { throw .unknownItems(unknown) }
             for i in 0..<s.count where !allowed[i] { s[i] = -.infinity }
         }
         for i in 0..<s.count where s[i] == -.infinity { s[i] = .nan }
         return TopK.select(s, count: count).map { i in
-            Recommendation(item: training.itemIDs.rawID(i), score: training.scale.clip(scores[Int(i)]),
-                           title: items?[i].title)
+            Recommendation(item: itemIDs.rawID(i), score: clip?.clip(scores[Int(i)]) ?? scores[Int(i)],
+                           title: titles?[i].title)
         }
     }
 }

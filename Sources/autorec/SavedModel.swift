@@ -3,7 +3,8 @@ import Foundation
 import RecData
 
 /// A model folder written by `train --save`, of either kind: an AutoRec model, or a group model
-/// (its `model.json` says `Grouped AutoRec`), for `predict`, `recommend` and `evaluate`.
+/// (its `model.json` says `Grouped AutoRec`), for `predict`, `recommend` and `evaluate`; top-N
+/// folders (`rank --save`) are served through ``servable(_:titles:)``.
 struct SavedModel {
     /// The model, as the evaluator sees it.
     let model: any RatingModel
@@ -33,4 +34,20 @@ struct SavedModel {
 
     /// The recommender over this model, with titles from `items` when given.
     func recommender(items: ItemCatalog? = nil) throws -> Recommender { try makeRecommender(items) }
+
+    /// Whether the folder at `path` holds a top-N model (`rank --save`: Mult-VAE, CDAE, EASE, ...).
+    static func isTopN(_ path: String) -> Bool {
+        (try? ModelDirectory(path).loadModelKind()).flatMap(TopNModelDescription.Kind.init(rawValue:)) != nil
+    }
+
+    /// The folder's model behind the serving protocol: a rating model's ``Recommender`` or a top-N
+    /// model's ``TopNRecommender``, with titles from `titles(userIDs, itemIDs)`.
+    static func servable(_ path: String, titles: (IDMap, IDMap) -> ItemCatalog?) throws -> any ServableModel {
+        if isTopN(path) {
+            let saved = try SavedTopNModel.load(from: path)
+            return TopNRecommender(saved, items: titles(saved.userIDs, saved.itemIDs))
+        }
+        let saved = try load(path)
+        return try saved.recommender(items: titles(saved.training.userIDs, saved.training.itemIDs))
+    }
 }

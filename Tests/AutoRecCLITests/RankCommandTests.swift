@@ -1,3 +1,4 @@
+import AutoRec
 import Foundation
 import RecTestSupport
 import Testing
@@ -78,6 +79,35 @@ extension CLI {
                 try await autorec(["rank", "--data", "x", "--model", "cdae"] + option)
             } throws: { error in
                 message(for: error).contains(option[0])
+            }
+        }
+
+        @Test(
+            "rank --save writes a model folder; evaluate --model ranks its test part again with the same figures",
+            arguments: ["mult-dae", "cdae", "ease"])
+        func saveThenEvaluate(model: String) async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("saved"), rank = folder.file("rank.json"), evaluated = folder.file("eval.json")
+            try await autorec(
+                "rank", "--data", data, "--protocol", "recbole", "--positive", "0", "--min-user-interactions", "5",
+                "--min-item-interactions", "5", "--model", model, "--hidden", model == "cdae" ? "4" : "8,4",
+                "--epochs", "2", "--batch-size", "16", "--lambda", "5", "--report", rank, "--save", dir,
+                "--quiet")
+            let saved = try SavedTopNModel.load(from: dir)
+            #expect(saved.userIDs.count == Fixture.users && saved.description.rankingProtocol?.kind == .recbole)
+            #expect(FileManager.default.fileExists(atPath: ModelDirectory(dir).reportPath))
+            try await autorec("evaluate", "--model", dir, "--data", data, "--report", evaluated, "--quiet")
+            let want = try #require(try jsonFile(rank)["test"] as? [String: Any])
+            let got = try #require(try jsonFile(evaluated)["test"] as? [String: Any])
+            for metric in ["ndcg", "recall", "mrr", "hitRate"] {
+                let a = (want[metric] as? [String: Double])?["mean"], b = (got[metric] as? [String: Double])?["mean"]
+                #expect(a != nil && a == b, "\(metric)")
+            }
+            await #expect {
+                try await autorec("evaluate", "--model", dir, "--data", data, "--all", "--quiet")
+            } throws: { error in
+                message(for: error).contains("--all is for rating models")
             }
         }
     }

@@ -143,5 +143,36 @@ extension CLI {
                 message(for: $0).hasPrefix("none of the 2 rated items is known to the model (998, 999)")
             }
         }
+
+        @Test("a folder saved by rank --save recommends for a known user and folds in a new user's ratings")
+        func topNFolder() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("vae")
+            try await autorec(
+                "rank", "--data", data, "--protocol", "recbole", "--positive", "0", "--min-user-interactions", "5",
+                "--min-item-interactions", "5", "--model", "mult-vae", "--hidden", "8,4", "--epochs", "2",
+                "--batch-size", "16", "--save", dir, "--quiet")
+            let saved = try SavedTopNModel.load(from: dir)
+            let user1 = try #require(saved.userIDs.index(of: "1"))
+            let had = Set(saved.training[Int(user1)].map { saved.itemIDs.rawID($0) })
+            let list = try recommendations("--model", dir, "--user", "1", "--count", "5")
+            #expect(list.count == 5 && had.isDisjoint(with: list.map(\.item)))
+            #expect(list.allSatisfy { $0.title?.hasPrefix("Film ") == true })
+            let ratings = try folder.write("2\t5\n4\t5\n", to: "mine.tsv")
+            let folded = try recommendations("--model", dir, "--ratings", ratings, "--count", "5")
+            #expect(folded.count == 5 && !folded.map(\.item).contains("2") && !folded.map(\.item).contains("4"))
+            let printed = try Executable.run("recommend", "--model", dir, "--user", "1", "--count", "3")
+            #expect(printed.status == 0 && printed.standardOutput.contains(list[0].item))
+            // A truncated weights file: the error names it.
+            let weights = ModelDirectory(dir).weightsPath
+            let bytes = try #require(FileManager.default.contents(atPath: weights))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: weights))
+            await #expect {
+                try await autorec("recommend", "--model", dir, "--user", "1")
+            } throws: { error in
+                message(for: error).hasPrefix(weights + ":")
+            }
+        }
     }
 }

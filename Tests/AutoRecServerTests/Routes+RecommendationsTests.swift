@@ -176,4 +176,32 @@ import Testing
             }
         }
     }
+
+    @Test("a top-N folder (Mult-DAE) serves a known user's list, a fold-in and similar items with no server change")
+    func topNModel() async throws {
+        let state = try ServerFixture.state(ServerFixture.topNModel)
+        let rated = Set(try #require(state.models.current.model.trainingRatings(ofUser: "1")).map(\.item))
+        try await ServerFixture.test(state) { client in
+            try await client.get("/v1/users/1/recommendations?count=5") { r throws in
+                #expect(r.status == .ok)
+                let body = try json(r.body)
+                #expect(body["model"] as? String == "Mult-DAE")
+                #expect((body["source"] as? [String: Any])?["code"] as? String == "model")
+                let ids = try itemIDs(r.body)
+                #expect(ids.count == 5 && rated.isDisjoint(with: ids))
+            }
+            try await client.post(
+                "/v1/recommendations", #"{"ratings": [{"item": "3", "rating": 5}, {"item": "5", "rating": 4}], "count": 4}"#
+            ) { r throws in
+                #expect(r.status == .ok)
+                let ids = try itemIDs(r.body)
+                #expect(ids.count == 4 && !ids.contains("3") && !ids.contains("5"))
+            }
+            try await client.get("/v1/items/3/similar?count=3") { r throws in
+                #expect(r.status == .ok)
+                #expect((try json(r.body)["representation"] as? String) == "decoder-row")
+                #expect(try itemIDs(r.body).count == 3)
+            }
+        }
+    }
 }

@@ -64,6 +64,23 @@ enum ServerFixture {
         return path
     }
 
+    /// A Mult-DAE on the same data (every rating an interaction, ratings >= 4 positive when folded
+    /// in), saved as `rank --save` would.
+    static let topNModel: String = {
+        let table = try! Dataset.detect(at: data).load().ratings
+        let set = InteractionSet(table, positive: nil)
+        var training = [[Int32]](repeating: [], count: set.userCount)
+        for (u, i) in zip(set.users, set.items) { training[Int(u)].append(i) }
+        var m = try! MultAutoencoder(
+            itemCount: set.itemCount, configuration: .init(variant: .dae, hidden: [6, 3], seed: 3))
+        for _ in 0..<3 { _ = m.trainEpoch(training, options: ImplicitTrainingOptions(batchSize: 8)) }
+        let path = folder.file("topn-model")
+        try! SavedTopNModel(
+            model: m, training: training, userIDs: set.userIDs, itemIDs: set.itemIDs, scale: table.scale,
+            positive: 4, dataPath: data
+        ).save(to: path)
+        return path
+    }()
     static let itemModel: String = try! train(.item, to: "i-model")
     static let userModel: String = try! train(.user, to: "u-model")
 

@@ -62,23 +62,8 @@ public struct AutoRecModelDescription: ModelDescription, Codable, Sendable, Equa
         do throws(ConfigurationError) { try configuration.validate() } catch {
             switch error { case let .invalid(why): throw bad("configuration", "is invalid: \(why)") }
         }
-        let bounds = [
-            ("scale.minimum", scale.minimum), ("scale.maximum", scale.maximum), ("scale.step", scale.step),
-        ]
-        for (name, value) in bounds where !value.isFinite {
-            throw bad(name, "must be a finite number, found \(value)")
-        }
-        guard scale.minimum <= scale.maximum else {
-            throw bad("scale", "has minimum \(scale.minimum) above maximum \(scale.maximum)")
-        }
-        guard scale.step >= 0 else { throw bad("scale.step", "must be >= 0, found \(scale.step)") }
-        for (name, ids) in [("users", users), ("items", items)] {
-            guard !ids.isEmpty else { throw bad(name, "is empty: a trained model has at least one") }
-            var seen = Set<String>()
-            for id in ids where !seen.insert(id).inserted {
-                throw bad(name, "lists the raw id \(String(reflecting: id)) twice")
-            }
-        }
+        try Self.checkScale(scale, path: path)
+        try Self.checkIDs([("users", users), ("items", items)], path: path)
         guard epochsTrained >= 0 else { throw bad("epochsTrained", "must be >= 0, found \(epochsTrained)") }
         guard (0...epochsTrained).contains(bestEpoch) else {
             throw bad("bestEpoch", "must be from 0 to epochsTrained (\(epochsTrained)), found \(bestEpoch)")

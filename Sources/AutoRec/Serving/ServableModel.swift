@@ -74,7 +74,7 @@ public enum ServableModelLoader {
         "Deep I-AutoRec": loadAutoRec, "Deep U-AutoRec": loadAutoRec,
         "Kernel I-AutoRec": loadAutoRec, "Kernel U-AutoRec": loadAutoRec,
         GroupedAutoRecDescription.kind: loadGrouped,
-    ]
+    ].merging(TopNModelDescription.Kind.allCases.map { ($0.rawValue, loadTopN) }) { a, _ in a }
 
     /// Loads the model folder at `path`, behind a ``CachedModel`` (each known user's ranking is
     /// computed once).
@@ -109,7 +109,8 @@ public enum ServableModelLoader {
     @Sendable
     static func loadAutoRec(_ path: String) throws -> any ServableModel {
         let (model, training) = try AutoRecModel.load(from: path)
-        return try Recommender(model: model, training: training, items: titles(path, training))
+        return try Recommender(
+            model: model, training: training, items: titles(path, userIDs: training.userIDs, itemIDs: training.itemIDs))
     }
 
     /// A group model's folder: known users are served by their group's model, fold-in by the
@@ -117,18 +118,27 @@ public enum ServableModelLoader {
     @Sendable
     static func loadGrouped(_ path: String) throws -> any ServableModel {
         let (model, training) = try GroupedAutoRec.load(from: path)
-        return try Recommender(grouped: model, training: training, items: titles(path, training))
+        return try Recommender(
+            grouped: model, training: training,
+            items: titles(path, userIDs: training.userIDs, itemIDs: training.itemIDs))
+    }
+
+    /// A top-N folder (Mult-VAE, Mult-DAE, CDAE, EASE, item-kNN, popularity): see ``TopNRecommender``.
+    @Sendable
+    static func loadTopN(_ path: String) throws -> any ServableModel {
+        let saved = try SavedTopNModel.load(from: path)
+        return TopNRecommender(saved, items: titles(path, userIDs: saved.userIDs, itemIDs: saved.itemIDs))
     }
 
     /// Titles from the data the model in `path` was trained on (its `model.json`'s `dataPath`),
-    /// when that is still readable; nil otherwise.
-    static func titles(_ path: String, _ training: RatingTable) -> ItemCatalog? {
+    /// aligned with the model's ids, when that is still readable; nil otherwise.
+    public static func titles(_ path: String, userIDs: IDMap, itemIDs: IDMap) -> ItemCatalog? {
         struct Source: Decodable { var dataPath: String? }
         guard let json = try? ModelDirectory(path).loadModelJSON(),
               let data = try? JSONDecoder().decode(Source.self, from: json).dataPath,
               let set = try? Dataset.detect(at: data)
         else { return nil }
-        return (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
+        return (try? set.loadSideInformation(userIDs: userIDs, itemIDs: itemIDs))?.items
     }
 }
 
@@ -163,8 +173,10 @@ extension Recommender.Source {
     /// What the code means, in words.
     public var message: String {
         switch self {
-        case .model: "the autoencoder's reconstruction"
-        case .newUser: "the user has no training ratings, so the bias baseline r̄ + b_i answered"
+        case .model: "the model's scores (a rating model's reconstruction, or a top-N model's ranking scores)"
+        case .newUser:
+            "the user has no training ratings, so a fallback answered (rating models: the bias baseline "
+                + "r̄ + b_i; top-N models: item popularity)"
         case .newItem: "the item has no training ratings, so the bias baseline r̄ + b_u answered"
         case .newUserAndItem: "neither the user nor the item was in training, so the global mean r̄ answered"
         case .foldIn: "ratings given after training were folded in without retraining"

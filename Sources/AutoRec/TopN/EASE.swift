@@ -31,6 +31,12 @@ public struct EASE: TopNModel {
         weights = ItemItemWeights(weights: b, itemCount: n)
     }
 
+    /// A model from saved weights (``SavedTopNModel``).
+    init(lambda: Double, weights: ItemItemWeights) {
+        self.lambda = lambda
+        self.weights = weights
+    }
+
     public func scores(user: Int32?, items: [Int32], into scores: inout [Float]) {
         weights.scores(items: items, into: &scores)
     }

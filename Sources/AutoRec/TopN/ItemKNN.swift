@@ -39,6 +39,12 @@ public struct ItemKNN: TopNModel {
         weights = ItemItemWeights(weights: w, itemCount: n)
     }
 
+    /// A model from saved weights (``SavedTopNModel``).
+    init(neighbours: Int, weights: ItemItemWeights) {
+        self.neighbours = neighbours
+        self.weights = weights
+    }
+
     public func scores(user: Int32?, items: [Int32], into scores: inout [Float]) {
         weights.scores(items: items, into: &scores)
     }

@@ -14,12 +14,17 @@ struct EvaluateCommand: AsyncParsableCommand {
             'train' give the same test part. A group model (train --groups --save) scores each user \
             with the model of the user's group, or with its model trained on everyone.
 
+            A top-N model (rank --save) gets ranking metrics instead: --data is split again with the \
+            protocol and seed saved in its folder (split options and --seed are not used), and the \
+            validation and test parts are ranked as 'rank' ranked them (same data: same figures).
+
             Examples:
               autorec evaluate --model runs/i --data ~/data/ml-1m
               autorec evaluate --model runs/i --data ~/data/ml-100k/u1.test --all --ranking-k 10
+              autorec evaluate --model runs/vae --data ~/data/ml-1m
             """)
 
-    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir"))
+    @Option(help: ArgumentHelp("A model folder written by 'train --save' or 'rank --save'.", valueName: "dir"))
     var model: String
     @OptionGroup var data: DataOptions
     @OptionGroup var splitOptions: SplitOptions
@@ -36,6 +41,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         try checkOutputs(files: [evaluation.report])
         runtime.apply()
         try await data.fetchIfNeeded()
+        if SavedModel.isTopN(model) { return try await runTopN() }
         let saved = try SavedModel.load(model)
         let (loaded, training) = (saved.model, saved.training)
         let test: RatingTable, description: String

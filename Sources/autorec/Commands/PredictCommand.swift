@@ -10,20 +10,23 @@ struct PredictCommand: AsyncParsableCommand {
         discussion: """
             Ids are the raw ids of the data set. An unknown user or item gets the bias baseline's \
             answer, and the output says so. A group model (train --groups --save) answers with the \
-            model of the user's group, or with its model trained on everyone.
+            model of the user's group, or with its model trained on everyone. A top-N model (rank --save) \
+            prints its ranking score for the pair, not a rating (item popularity for a user it does not \
+            know).
 
             Examples:
               autorec predict --model runs/i --user 1 --item 1193
               autorec predict --model runs/i --user 1 --item 1193 --json
             """)
 
-    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir")) var model: String
+    @Option(help: ArgumentHelp("A model folder written by 'train --save' or 'rank --save'.", valueName: "dir"))
+    var model: String
     @Option(help: "Raw user id.") var user: String
     @Option(help: "Raw item id.") var item: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let r = try SavedModel.load(model).recommender()
+        let r = try SavedModel.servable(model) { _, _ in nil }
         let p = r.predict(user: user, item: item)
         if json { try printJSON(p) } else { print("\(p.user)\t\(p.item)\t\(fixed(Double(p.rating)))\t\(p.source.rawValue)") }
     }

@@ -35,8 +35,15 @@ struct RankCommand: AsyncParsableCommand {
             2016: code width 50, corruption 0.5, --negatives 5 per positive, logistic loss). Repeat --l2 \
             (and --anneal-cap) to select on validation NDCG; the test part is ranked once, at the end.
 
+            --save DIR writes the chosen model as a model folder (weights.safetensors, model.json with \
+            the protocol, seed and id maps, each user's training items, report.json): 'autorec recommend', \
+            'predict', 'serve' and 'evaluate --model DIR' then work on it. Its scores are ranking scores, \
+            not ratings. Fold-in counts a given rating >= the --positive threshold as an interaction; a \
+            CDAE folds in with the --new-user vector.
+
             Examples:
               autorec rank --data ml-1m --protocol recbole --model ease
+              autorec rank --data ml-1m --protocol recbole --model mult-vae --save runs/vae
               autorec rank --data ml-1m --protocol strong --model item-knn --neighbours 50 --neighbours 200
               autorec rank --data clicks.tsv --columns user,item,rating --protocol leave-one-out
               autorec rank --data ml-1m --protocol recbole --model mult-vae --anneal-cap 0.2 --anneal-cap 0.5
@@ -75,6 +82,11 @@ struct RankCommand: AsyncParsableCommand {
         [Int] = [100]
     @Option(help: ArgumentHelp("Write the report as JSON to this file.", valueName: "file")) var report:
         String?
+    @Option(
+        help: ArgumentHelp(
+            "Save the chosen model as a model folder (for recommend, predict, evaluate and serve).",
+            valueName: "dir"))
+    var save: String?
 
     func validate() throws {
         if let p = positive, !p.isFinite { throw ValidationError("--positive must be a number, got \(p)") }
@@ -101,7 +113,7 @@ struct RankCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try checkOutputs(files: [report])
+        try checkOutputs(files: [report], modelFolder: save)
         runtime.apply()
         try await data.fetchIfNeeded()
         let table = try data.load().ratings
@@ -140,6 +152,14 @@ struct RankCommand: AsyncParsableCommand {
             testSeconds: (clock.now - start).seconds, interval: TopNMetrics.intervalMethod)
         if runtime.json { try printJSON(r) } else { r.printText() }
         if let path = report { try writeJSON(r, to: path) }
+        if let dir = save {
+            let saved = try SavedTopNModel(
+                model: best.model, training: split.training, userIDs: set.userIDs, itemIDs: set.itemIDs,
+                scale: table.scale, positive: method.positive, rankingProtocol: method, seed: runtime.seed,
+                setting: runs[best.index].setting, dataPath: data.data == nil ? nil : try data.resolvedPath())
+            try saved.save(to: dir, report: r)
+            log("saved \(dir)")
+        }
     }
 }
 
@@ -165,6 +185,8 @@ struct RankReport: Codable {
     var test: TopNMetrics
     var testSeconds: Double
     var interval: String
+    /// Set by `evaluate --model DIR`: the folder whose model was ranked again (nothing was fitted).
+    var modelFolder: String?
 
     func printText() {
         print(
@@ -197,7 +219,11 @@ struct RankReport: Codable {
             let mean = epochs.reduce(0) { $0 + $1.seconds } / Double(epochs.count)
             print("epochs: \(epochs.count) trained, epoch \(best) kept; \(fixed(mean, 2)) s per training epoch")
         }
-        print("seconds: fit \(fixed(fit, 2)), test ranking \(fixed(testSeconds, 2))")
+        if let modelFolder {
+            print("model folder \(modelFolder); seconds: test ranking \(fixed(testSeconds, 2))")
+        } else {
+            print("seconds: fit \(fixed(fit, 2)), test ranking \(fixed(testSeconds, 2))")
+        }
     }
 
     static func number(_ x: Double) -> String {

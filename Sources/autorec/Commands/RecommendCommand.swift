@@ -15,7 +15,11 @@ struct RecommendCommand: AsyncParsableCommand {
             --new-item scores a new item from ratings given with --ratings (I-AutoRec fold-in). \
             A group model (train --groups --save) ranks for a known user with the model of the user's \
             group (or its model trained on everyone); fold-in uses its model trained on everyone. \
-            Ratings files have one 'id<TAB>rating' (or 'id,rating') per line; '-' reads stdin.
+            Ratings files have one 'id<TAB>rating' (or 'id,rating') per line; '-' reads stdin. \
+            A top-N model (rank --save: mult-vae, mult-dae, cdae, ease, item-knn, popularity) ranks a \
+            known user's items from their training items (left out), and folds in --ratings as the \
+            items of a new user (a rating >= the folder's positive threshold is an interaction); its \
+            scores are ranking scores, not ratings. A user it does not know gets the most popular items.
 
             Examples:
               autorec recommend --model runs/i --user 42 --count 10
@@ -24,7 +28,8 @@ struct RecommendCommand: AsyncParsableCommand {
               autorec recommend --model runs/i --new-item --ratings first-ratings.tsv --count 5
             """)
 
-    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir")) var model: String
+    @Option(help: ArgumentHelp("A model folder written by 'train --save' or 'rank --save'.", valueName: "dir"))
+    var model: String
     @Option(help: "Raw user id.") var user: String?
     @Option(help: "How many items.") var count = 10
     @Option(help: ArgumentHelp("Only rank these raw item ids (comma-separated).", valueName: "ids"))
@@ -45,10 +50,12 @@ struct RecommendCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let saved = try SavedModel.load(model)
-        let r = try saved.recommender(items: loadTitles(saved.training))
+        let r = try SavedModel.servable(model) { loadTitles(userIDs: $0, itemIDs: $1) }
         let ids = candidates?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if newItem, let path = ratings {
+            guard let r = r as? Recommender else {
+                throw ValidationError("--new-item needs an I-AutoRec model; \(r.kind) ranks items for users")
+            }
             let given = try readRatings(path)
             let (scored, unknown) = try r.scoreNewItem(ratings: given.map { (user: $0.0, rating: $0.1) })
             warnUnknown(unknown, kind: "user")
@@ -68,7 +75,8 @@ struct RecommendCommand: AsyncParsableCommand {
             list = l
             source = Recommender.Source.foldIn.rawValue
         } else {
-            let (l, s) = try r.recommend(user: user ?? "", count: count, candidates: ids, includeRated: includeRated)
+            let (l, s) = try r.recommend(
+                user: user ?? "", count: count, candidates: ids, includeRated: includeRated, excluding: [])
             list = l
             source = s.rawValue
         }
@@ -87,12 +95,12 @@ struct RecommendCommand: AsyncParsableCommand {
     }
 
     /// Item titles from --items or the folder the model was trained on, aligned with the model's items.
-    func loadTitles(_ training: RatingTable) -> ItemCatalog? {
+    func loadTitles(userIDs: IDMap, itemIDs: IDMap) -> ItemCatalog? {
         struct Source: Decodable { var dataPath: String? }
         let json = try? ModelDirectory(model).loadModelJSON()
         let recorded = json.flatMap { try? JSONDecoder().decode(Source.self, from: $0).dataPath }
         guard let path = items ?? recorded, let set = try? Dataset.detect(at: path) else { return nil }
-        return (try? set.loadSideInformation(userIDs: training.userIDs, itemIDs: training.itemIDs))?.items
+        return (try? set.loadSideInformation(userIDs: userIDs, itemIDs: itemIDs))?.items
     }
 
     /// Reads `id rating` lines (tab, comma, space or '::' separated) from a file or stdin.

@@ -24,8 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
               curl 'localhost:8080/v1/users/42/recommendations?count=10'
             """)
 
-    @Option(help: ArgumentHelp("A model folder written by 'train --save'.", valueName: "dir")) var model:
-        String
+    @Option(help: ArgumentHelp("A model folder written by 'train --save' or 'rank --save'.", valueName: "dir"))
+    var model: String
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: ArgumentHelp("SQLite file that keeps rated items (created if missing).", valueName: "file"))

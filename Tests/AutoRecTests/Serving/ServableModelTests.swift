@@ -53,3 +53,26 @@ import Testing
         #expect(all.map(\.code) == ["model", "new-user", "new-item", "new-user-and-item", "fold-in"])
     }
 }
+
+@Suite struct ServableTopNModelTests {
+    @Test(
+        "a top-N folder loads through the serving seam and answers as the model it was saved from",
+        arguments: TopNModelDescription.Kind.allCases)
+    func loadTopN(kind: TopNModelDescription.Kind) throws {
+        let dir = try TemporaryFolder()
+        let saved = try TopNFixtures.fitted(kind)
+        try saved.save(to: dir.file("m"))
+        let loaded = try ServableModelLoader.load(folder: dir.file("m"))
+        let direct = TopNRecommender(saved)
+        #expect(loaded.model.kind == kind.rawValue && loaded.model.foldInRefusal == nil)
+        #expect(loaded.model.userCount == TopNFixtures.users && loaded.model.scale == .stars)
+        for user in ["u0", "u5", "u11", "nobody"] {
+            #expect(
+                try loaded.model.recommend(user: user, count: 4, candidates: nil, includeRated: false, excluding: [])
+                    .items == direct.recommend(user: user, count: 4).items)
+        }
+        #expect(
+            try loaded.model.recommend(foldingIn: [("i2", 5), ("i3", 4)], count: 4, candidates: nil).items
+                == direct.recommend(foldingIn: [("i2", 5), ("i3", 4)], count: 4).items)
+    }
+}
