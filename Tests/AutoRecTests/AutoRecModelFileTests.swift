@@ -76,6 +76,52 @@ import Testing
         #expect(loaded.reconstruct(inputs: users, values: ratings) == m.reconstruct(inputs: users, values: ratings))
     }
 
+    /// A small GLocal-K trained without validation and saved into the folder `name`.
+    func savedGLocal(_ name: String) throws -> (model: AutoRecModel, folder: String) {
+        var c = AutoRecConfiguration.glocalK
+        c.layers = [5, 4]
+        c.kernel = .init(dimension: 3, penalty: 0.05, initialScale: 0.3)
+        c.epochs = 6
+        c.globalKernel = .init(dotScale: 1, fineTuneEpochs: 4)
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let dir = folder(name)
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        return (m, dir)
+    }
+
+    @Test("a GLocal-K model saves gk, loads (also as a servable model) with identical predictions")
+    func glocalRoundTrip() throws {
+        let (m, dir) = try savedGLocal("glocal")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let weights = try SafeTensorsFile(contentsOf: dir + "/weights.safetensors")
+        #expect(weights.tensors["global.kernel"]?.shape == [3, 3])
+        let (loaded, _) = try AutoRecModel.load(from: dir)
+        #expect(loaded.configuration == m.configuration && loaded.modelName == "GLocal-K")
+        #expect(loaded.globalKernel == m.globalKernel && loaded.codes == m.codes)
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
+        }
+        let served = try ServableModelLoader.load(folder: dir)
+        #expect(served.model.kind == "GLocal-K")
+    }
+
+    @Test("a GLocal-K folder without its global kernel, or a kernel model calling itself GLocal-K, is refused")
+    func glocalMismatch() throws {
+        let dir = try savedGLocal("glocal-bad").folder
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/weights.safetensors"
+        var weights = try SafeTensorsFile(contentsOf: path)
+        weights.tensors["global.kernel"] = nil
+        try weights.write(to: path)
+        #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir) }
+        let json = dir + "/model.json"
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"globalKernel\"", with: "\"unusedKey\"")
+            .write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir) }
+    }
+
     @Test("a deep model saves and loads with identical predictions and fold-in, as formatVersion 2",
           arguments: AutoRecConfiguration.Orientation.allCases)
     func deepRoundTrip(o: AutoRecConfiguration.Orientation) throws {

@@ -14,6 +14,11 @@ struct TrainingState {
     var epoch = 0
     var history: [EpochRecord] = []
     var best: (rmse: Double, epoch: Int, params: AutoRecParameters)?
+    /// The raw tensors (kernel vectors included) at the best epoch, kept only when the trainer is
+    /// asked to (``Trainer/keepsRawBest``: GLocal-K fine-tunes from them); not checkpointed.
+    var bestRaw: AutoRecParameters?
+    /// GLocal-K's fine-tuning: the global kernel gk at the best epoch; not checkpointed.
+    var bestGlobalKernel: [Float]?
 
     init(params: AutoRecParameters, gradients: [Matrix], rng: SplitMix64, order: [Int32], lbfgs: LBFGSOptimizer,
          stepper: any Optimizer) {

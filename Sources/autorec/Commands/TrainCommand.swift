@@ -152,7 +152,14 @@ struct TrainCommand: AsyncParsableCommand {
         training.refitInterrupted = model.refitInterrupted
         training.stopReason = model.stopReason
         training.validationColdStart = model.validationCounts
-        training.bestValidationRMSE = model.history.compactMap(\.validationRMSE).min()
+        // The kept epoch's (GLocal-K keeps a fine-tuning epoch even if pre-training scored lower).
+        training.bestValidationRMSE = model.history.indices.contains(model.bestEpoch - 1)
+            ? model.history[model.bestEpoch - 1].validationRMSE : model.history.compactMap(\.validationRMSE).min()
+        if model.pretrainingEpochs > 0 {
+            log("GLocal-K: pre-training kept epoch \(model.pretrainingBestEpoch) of \(model.pretrainingEpochs), "
+                + "fine-tuning epoch \(model.bestEpoch - model.pretrainingEpochs) of "
+                + "\(model.history.count - model.pretrainingEpochs)")
+        }
         training.l2Search = l2Search
         if runtime.json {
             try printJSON(training)
