@@ -333,10 +333,11 @@ extension AutoRecModelFileTests {
             (["formatVersion"], "1", "'formatVersion' must be an integer >= 1, found a string"),
             (
                 ["model"], "X-AutoRec",
-                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec or Kernel U-AutoRec, found "X-AutoRec""#
+                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec, Kernel U-AutoRec or GLocal-K, found "X-AutoRec""#
             ),
             (["model"], "Deep I-AutoRec", "'model' is Deep I-AutoRec, but configuration.layers is 6"),
             (["model"], "Kernel I-AutoRec", "'model' is Kernel I-AutoRec, but configuration.kernel is absent"),
+            (["model"], "GLocal-K", "'model' is GLocal-K, but configuration.globalKernel is absent"),
             (["model"], "U-AutoRec", "'model' is U-AutoRec, but configuration.orientation is item"),
             (
                 ["configuration", "hiddenUnits"], 0,

@@ -293,7 +293,9 @@ struct TrainingOutcome {
     var summary: String
 
     init(_ model: AutoRecModel) {
-        let epochs = model.configuration.epochs
+        // GLocal-K: the limit of the stage that ended the run, fine-tuning's after pre-training's epochs.
+        let epochs = model.configuration.globalKernel.map { model.pretrainingEpochs + $0.fineTuneEpochs }
+            ?? model.configuration.epochs
         let ran = model.history.count
         let validated = model.history.last?.validationRMSE != nil
         var text: String
@@ -303,7 +305,8 @@ struct TrainingOutcome {
             text = "interrupted after epoch \(ran) of \(epochs)" + (validated ? "; kept epoch \(model.bestEpoch)" : "")
         case .epochLimit where validated:
             text = "reached the epoch limit (\(epochs)) without early stopping, so it may not have converged "
-                + "(best validation at epoch \(model.bestEpoch); help: raise --epochs)"
+                + "(best validation at epoch \(model.bestEpoch); help: raise "
+                + "\(model.configuration.globalKernel == nil ? "--epochs" : "--finetune-epochs"))"
         case .epochLimit: text = "trained the full \(epochs) epochs"
         }
         if model.refitInterrupted {
