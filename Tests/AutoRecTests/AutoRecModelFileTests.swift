@@ -414,6 +414,82 @@ extension AutoRecModelFileTests {
         #expect(resumed.bestEpoch == whole.bestEpoch)
     }
 
+    /// A split of a small table, a small GLocal-K and a checkpoint path for the resume tests.
+    static func glocalResumeSetup(pretraining: Int, fineTuning: Int, l2: Float, name: String) throws
+        -> (split: RatingSplit, configuration: AutoRecConfiguration, path: String)
+    {
+        let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 4)
+        var rng = SplitMix64(seed: 1)
+        let split = try RatingSplit(table, method: .random(fraction: 0.2), using: &rng)
+        var c = AutoRecConfiguration.glocalK
+        c.layers = [5, 4]
+        c.kernel = .init(dimension: 3, penalty: 0.05, initialScale: 0.3)
+        c.l2 = l2
+        c.epochs = pretraining
+        c.patience = 100
+        c.refit = false
+        c.globalKernel = .init(dotScale: 1, fineTuneEpochs: fineTuning)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(name)-\(getpid()).safetensors").path
+        return (split, c, path)
+    }
+
+    @Test("GLocal-K killed during fine-tuning resumes from its checkpoint to the uninterrupted run's numbers")
+    func glocalResume() throws {
+        let (split, c, path) = try Self.glocalResumeSetup(pretraining: 4, fineTuning: 6, l2: 70, name: "glocal")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        var whole = AutoRecModel(configuration: c)
+        try whole.fit(split.train, validation: split.test)
+
+        var killed = AutoRecModel(configuration: c)
+        killed.configuration.globalKernel?.fineTuneEpochs = 3
+        killed.checkpointPath = path
+        killed.checkpointEvery = 2
+        try killed.fit(split.train, validation: split.test)   // last checkpoint: after fine-tuning epoch 2
+        // A fine-tuning checkpoint: pre-training's records, and C (items × 9) after the network's tensors.
+        let file = try SafeTensorsFile(contentsOf: path)
+        #expect(file.metadata["autorec.training-state"]?.contains("\"pretraining\"") == true)
+        #expect(file.tensors["params.12"]?.shape == [15, 9])
+
+        var resumed = AutoRecModel(configuration: c)
+        resumed.resumePath = path
+        try resumed.fit(split.train, validation: split.test)
+        #expect(resumed.history.count == 10 && resumed.pretrainingEpochs == 4)
+        #expect(resumed.history == whole.history.map { r in
+            var r = r
+            r.seconds = resumed.history[r.epoch - 1].seconds
+            return r
+        })
+        #expect(resumed.parameters == whole.parameters && resumed.globalKernel == whole.globalKernel)
+        #expect(resumed.bestEpoch == whole.bestEpoch && resumed.pretrainingBestEpoch == whole.pretrainingBestEpoch)
+    }
+
+    @Test("GLocal-K stopped in pre-training after its best epoch resumes, and fine-tunes from that epoch's weights")
+    func glocalResumePretraining() throws {
+        let (split, c, path) = try Self.glocalResumeSetup(pretraining: 12, fineTuning: 2, l2: 0.01, name: "glocal-pre")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var whole = AutoRecModel(configuration: c)
+        try whole.fit(split.train, validation: split.test)
+        // Stopped at the best pre-training epoch, before a worse one: only the checkpoint knows its weights.
+        let best = whole.pretrainingBestEpoch
+        try #require(best < c.epochs, "pre-training must overfit for this test")
+
+        var killed = AutoRecModel(configuration: c)
+        let token = StopToken()
+        killed.stopToken = token
+        killed.onEpoch = { r in if r.epoch == best { token.requestStop() } }
+        killed.checkpointPath = path
+        killed.checkpointEvery = 1
+        try killed.fit(split.train, validation: split.test)
+        #expect(killed.stopReason == .interrupted && killed.history.count == best)
+
+        var resumed = AutoRecModel(configuration: c)
+        resumed.resumePath = path
+        try resumed.fit(split.train, validation: split.test)
+        #expect(resumed.parameters == whole.parameters && resumed.globalKernel == whole.globalKernel)
+        #expect(resumed.history.count == whole.history.count && resumed.bestEpoch == whole.bestEpoch)
+    }
+
     @Test("resuming with another configuration is refused")
     func mismatch() throws {
         let table = lowRankTable(users: 10, items: 8, density: 0.6, seed: 4)

@@ -225,40 +225,55 @@ public struct AutoRecModel: RatingModel, Sendable {
             refitInterrupted = false
             trainedOnValidation = false
             refitHistory = []
-            var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
-            trainer.onEpoch = onEpoch
-            trainer.onBatch = onBatch
-            trainer.checkpointPath = checkpointPath
-            trainer.checkpointEvery = checkpointEvery
-            trainer.threads = threads
-            trainer.keepsRawBest = config.globalKernel != nil
-            stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
-            stoppedEarly = stopReason != .epochLimit
-            history = state.history
-            if let b = state.best {
-                parameters = b.params
-                bestEpoch = b.epoch
-            } else {
-                parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
-                bestEpoch = history.count
-            }
             globalKernel = nil
             pretrainingEpochs = 0
             pretrainingBestEpoch = 0
-            if let settings = config.globalKernel {
-                // Without fine-tuning (a stop request during pre-training), gk is the identity:
-                // X = ReLU(R) = R, the pre-trained network's own input.
-                globalKernel = (0..<GlobalKernel.taps).map { $0 == 4 ? 1 : 0 }
-                pretrainingEpochs = history.count
-                pretrainingBestEpoch = bestEpoch
-                if stopReason != .interrupted {
-                    let start = state.bestRaw ?? state.params
-                    let (rng, order) = (state.rng, state.order)
-                    // Pre-training's L-BFGS pairs and gradients are freed before fine-tuning allocates its own.
-                    state = TrainingState(params: AutoRecParameters(tensors: []), gradients: [], rng: rng, order: [],
-                                          lbfgs: LBFGSOptimizer(history: 1), stepper: Trainer.makeStepper(config))
-                    try fineTune(from: start, rng: rng, order: order, settings: settings, data: data,
-                                 validator: scoring, scale: train.scale)
+            if let pre = state.pretraining, let settings = config.globalKernel {
+                // A checkpoint of GLocal-K's fine-tuning: pre-training is done.
+                history = pre.history
+                pretrainingEpochs = pre.history.count
+                pretrainingBestEpoch = pre.bestEpoch
+                try fineTune(&state, settings: settings, data: data, validator: scoring, scale: train.scale)
+            } else {
+                var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
+                trainer.onEpoch = onEpoch
+                trainer.onBatch = onBatch
+                trainer.checkpointPath = checkpointPath
+                trainer.checkpointEvery = checkpointEvery
+                trainer.threads = threads
+                trainer.keepsRawBest = config.globalKernel != nil
+                stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
+                stoppedEarly = stopReason != .epochLimit
+                history = state.history
+                if let b = state.best {
+                    parameters = b.params
+                    bestEpoch = b.epoch
+                } else {
+                    parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
+                    bestEpoch = history.count
+                }
+                if let settings = config.globalKernel {
+                    // Without fine-tuning (a stop request during pre-training), gk is the identity:
+                    // X = ReLU(R) = R, the pre-trained network's own input.
+                    globalKernel = (0..<GlobalKernel.taps).map { $0 == 4 ? 1 : 0 }
+                    pretrainingEpochs = history.count
+                    pretrainingBestEpoch = bestEpoch
+                    if stopReason != .interrupted {
+                        // From the raw tensors of pre-training's best epoch (its last without validation).
+                        let start = state.bestRaw ?? state.params
+                        var rng = state.rng
+                        let order = state.order
+                        // Pre-training's L-BFGS pairs and gradients are freed before fine-tuning allocates its own.
+                        state = TrainingState(params: AutoRecParameters(tensors: []), gradients: [], rng: rng,
+                                              order: [], lbfgs: LBFGSOptimizer(history: 1),
+                                              stepper: Trainer.makeStepper(config))
+                        let c = GlobalKernelStage.initialWeights(items: data.rows, settings: settings, using: &rng)
+                        let params = AutoRecParameters(tensors: start.tensors + [c])
+                        state = TrainingState(params: params, gradients: params.zeros(), rng: rng, order: order,
+                                              lbfgs: LBFGSOptimizer(history: config.optimizer.history),
+                                              stepper: Trainer.makeStepper(config))
+                        try fineTune(&state, settings: settings, data: data, validator: scoring, scale: train.scale)
+                    }
                 }
             }
             codes = Self.allCodes(config, parameters ?? state.params, data, globalKernel: globalKernel)
@@ -293,24 +308,19 @@ public struct AutoRecModel: RatingModel, Sendable {
         }
     }
 
-    /// GLocal-K's fine-tuning (``GlobalKernelStage``) from `start`, the raw tensors of pre-training's
-    /// best epoch (its last without validation), early-stopped on the same validation ratings; appends
-    /// its epochs to ``history`` (numbered after pre-training's) and keeps its best weights and gk.
+    /// GLocal-K's fine-tuning (``GlobalKernelStage``) of `state` (pre-training's raw tensors followed
+    /// by C, or a fine-tuning checkpoint), early-stopped on the same validation ratings; appends its
+    /// epochs to ``history`` (numbered after pre-training's) and keeps its best weights and gk.
+    /// Its checkpoints carry pre-training's records, so a resumed run skips pre-training.
     private mutating func fineTune(
-        from start: AutoRecParameters, rng: SplitMix64, order: [Int32],
-        settings: AutoRecConfiguration.GlobalKernelSettings, data: AutoRecData, validator: Validator?,
-        scale: RatingScale
+        _ state: inout TrainingState, settings: AutoRecConfiguration.GlobalKernelSettings, data: AutoRecData,
+        validator: Validator?, scale: RatingScale
     ) throws {
-        var rng = rng
-        let params = AutoRecParameters(
-            tensors: start.tensors + [GlobalKernelStage.initialWeights(items: data.rows, settings: settings, using: &rng)])
-        var state = TrainingState(params: params, gradients: params.zeros(), rng: rng, order: order,
-                                  lbfgs: LBFGSOptimizer(history: configuration.optimizer.history),
-                                  stepper: Trainer.makeStepper(configuration))
+        let offset = pretrainingEpochs
+        state.pretraining = (Array(history.prefix(offset)), pretrainingBestEpoch)
         var tuning = configuration
         tuning.epochs = settings.fineTuneEpochs
         let stage = GlobalKernelStage(configuration: configuration, data: data)
-        let offset = history.count
         var trainer = Trainer(configuration: tuning, modelName: modelName, stopToken: stopToken)
         trainer.onEpoch = onEpoch.map { report in
             { @Sendable record in
@@ -320,10 +330,12 @@ public struct AutoRecModel: RatingModel, Sendable {
             }
         }
         trainer.threads = threads
+        trainer.checkpointPath = checkpointPath
+        trainer.checkpointEvery = checkpointEvery
         trainer.globalKernel = stage
         stopReason = try trainer.run(&state, data: data, validator: validator, scale: scale)
         stoppedEarly = stopReason != .epochLimit
-        history += state.history.map { record in
+        history = Array(history.prefix(offset)) + state.history.map { record in
             var r = record
             r.epoch += offset
             return r

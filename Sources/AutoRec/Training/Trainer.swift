@@ -27,7 +27,7 @@ struct Trainer {
     /// Keep the raw tensors of the best epoch in ``TrainingState/bestRaw`` (GLocal-K's pre-training).
     var keepsRawBest = false
     /// GLocal-K's fine-tuning: the state's tensors end with C and this objective replaces the
-    /// network's (L-BFGS only; checkpoints are not written in this stage).
+    /// network's (L-BFGS only).
     var globalKernel: GlobalKernelStage?
 
     /// Runs epochs from `state.epoch` until the configuration's limit, patience or a stop request.
@@ -152,7 +152,7 @@ struct Trainer {
             state.history.append(record)
             state.epoch += 1
             onEpoch?(record)
-            if stage == nil, let path = checkpointPath, checkpointEvery > 0, state.epoch % checkpointEvery == 0 {
+            if let path = checkpointPath, checkpointEvery > 0, state.epoch % checkpointEvery == 0 {
                 try state.write(to: path, configuration: config)
             }
             if stop.isStopRequested { return .interrupted }
