@@ -127,7 +127,8 @@ struct GlobalKernel {
         }
     }
 
-    /// ∂gk from ∂X at every entry of `p`, with the pre-activations `s` of ``forward(_:pattern:preActivation:output:)``.
+    /// ∂gk from ∂X at every entry of `p`, with the pre-activations `s` of
+    /// ``forward(_:pattern:preActivation:output:)``.
     ///
     /// Partials are kept per chunk and summed in chunk order, so the result does not depend on timing.
     static func backward(_ r: CSRMatrix, pattern p: CSRMatrix, preActivation s: [Float], outputGradient dx: [Float])

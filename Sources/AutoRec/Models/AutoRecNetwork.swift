@@ -343,7 +343,8 @@ struct AutoRecNetwork {
     }
 
     /// The same network on plain weights without the L2 penalty: what runs on the effective
-    /// tensors W ⊙ K (λ₂ goes on the raw weights in ``kernelBackward(_:workspace:penaltyShare:kernelPenalty:grads:)``).
+    /// tensors W ⊙ K (λ₂ goes on the raw weights in
+    /// ``kernelBackward(_:workspace:penaltyShare:kernelPenalty:grads:)``).
     var plainNetwork: AutoRecNetwork {
         var plain = configuration
         plain.kernel = nil

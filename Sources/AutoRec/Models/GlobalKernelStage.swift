@@ -176,8 +176,8 @@ final class GlobalKernelStage {
         ws.prepare(rows: data.rows, layers: config.hiddenLayers, entries: 0)
         var rng = SplitMix64(seed: 0)  // unused: no dropout outside training
         AutoRecNetwork(configuration: config).forwardHidden(
-            e, matrix: input.matrix, tiles: input.tiles?.matrix, globalRows: input.rows, values: x, side: nil, data: data,
-            workspace: ws, training: false, rng: &rng)
+            e, matrix: input.matrix, tiles: input.tiles?.matrix, globalRows: input.rows, values: x, side: nil,
+            data: data, workspace: ws, training: false, rng: &rng)
         return ws.code
     }
 }

@@ -144,7 +144,8 @@ struct TrainingState {
             guard let gk = header.bestGlobalKernel ?? (header.bestRMSE == nil ? [] : nil),
                   gk.isEmpty || gk.count == GlobalKernel.taps, let pre = header.pretraining
             else {
-                throw ModelFileError.invalidJSON(path: path, detail: "the fine-tuning checkpoint's global kernel is malformed")
+                throw ModelFileError.invalidJSON(
+                    path: path, detail: "the fine-tuning checkpoint's global kernel is malformed")
             }
             state.pretraining = (pre, header.pretrainingBestEpoch ?? pre.count)
             state.bestGlobalKernel = gk.isEmpty ? nil : gk
