@@ -206,7 +206,7 @@ public struct Recommender: Sendable {
     /// - Parameter ratings: (raw user id, rating) pairs.
     /// - Returns: (raw user id, clipped predicted rating) for every user, in index order, and the
     ///   given user ids the model does not know, which took no part.
-    /// - Throws: as ``recommend(foldingIn:count:candidates:)``, for U-AutoRec models.
+    /// - Throws: as ``recommend(foldingIn:count:candidates:)``, for U-AutoRec and GLocal-K models.
     public func scoreNewItem(ratings: [(user: String, rating: Float)]) throws(RequestError)
         -> (users: [(user: String, rating: Float)], unknownUsers: [String])
     {
@@ -214,6 +214,11 @@ public struct Recommender: Sendable {
             throw .foldInNotSupported(
                 "U-AutoRec encodes users, so a new item's ratings cannot be folded in without retraining "
                     + "(help: train with --model i-autorec)")
+        }
+        guard model.globalKernel == nil else {
+            throw .foldInNotSupported(
+                "GLocal-K convolves each item's ratings with its neighbours' in the training matrix, so a new item "
+                    + "cannot be folded in without retraining (help: train with --model sparse-fc)")
         }
         let (known, unknown) = try foldInInputs(ratings.map { ($0.user, $0.rating) }, ids: training.userIDs,
                                                 kind: "user")

@@ -17,6 +17,7 @@ extension CLI {
                 ["--model", "i-autorec", "--optimizer", "adam", "--batch-size", "64", "--code-dropout", "0.05",
                  "--input-dropout", "0.1", "--initialization", "he", "--epochs", "25", "--patience", "0"],
                 ["--model", "sparse-fc", "--kernel-dimension", "3", "--kernel-penalty", "0.02", "--l2", "30"],
+                ["--model", "glocal-k", "--finetune-epochs", "12", "--dot-scale", "1", "--epochs", "40"],
                 ["--model", "u-autorec", "--kernel-penalty", "0.5", "--decoder", "sigmoid"],
             ])
         func roundTrip(options: [String]) throws {

@@ -77,6 +77,38 @@ extension CLI {
             #expect(c != a)
         }
 
+        @Test("train --model glocal-k pre-trains then fine-tunes; evaluate --model on its folder gives the same RMSE")
+        func glocalK() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let dir = folder.file("model"), trained = folder.file("train.json"), evaluated = folder.file("eval.json")
+            try await autorec(
+                ["train", "--data", data, "--model", "glocal-k", "--layers", "8,8", "--kernel-dimension", "3",
+                 "--epochs", "4", "--finetune-epochs", "3", "--dot-scale", "1", "--no-refit", "--seed", "7",
+                 "--save", dir, "--report", trained, "--quiet"])
+            let report = try jsonFile(trained)
+            let epochs = try #require(report["epochs"] as? [[String: Any]])
+            #expect(epochs.count == 7 && epochs.map { $0["epoch"] as? Int } == Array(1...7))
+            #expect(try #require(report["bestEpoch"] as? Int) > 4)
+            let configuration = try #require(report["configuration"] as? [String: Any])
+            let global = try #require(configuration["globalKernel"] as? [String: Any])
+            #expect(global["dotScale"] as? Double == 1 && global["fineTuneEpochs"] as? Int == 3)
+            let json = try String(contentsOfFile: dir + "/model.json", encoding: .utf8)
+            #expect(json.contains("\"model\" : \"GLocal-K\""))
+            try await autorec(
+                "evaluate", "--model", dir, "--data", data, "--seed", "7", "--report", evaluated, "--quiet")
+            let a = try #require((report["test"] as? [String: Any])?["rmse"] as? Double)
+            let b = try #require((try jsonFile(evaluated)["test"] as? [String: Any])?["rmse"] as? Double)
+            #expect(abs(a - b) < 1e-9, "train reported \(a), evaluate \(b)")
+        }
+
+        @Test("--finetune-epochs and --dot-scale need --model glocal-k", arguments: [["--finetune-epochs", "5"],
+                                                                                     ["--dot-scale", "1"]])
+        func glocalOptionsNeedGlocal(option: [String]) {
+            #expect(throws: (any Error).self) { try ModelOptions.parse(["--model", "sparse-fc"] + option) }
+            #expect(throws: Never.self) { try ModelOptions.parse(["--model", "glocal-k"] + option) }
+        }
+
         @Test("--side-information appends the item file's genres and decades; a missing user file is an error")
         func sideInformation() async throws {
             let folder = try TemporaryFolder()

@@ -76,6 +76,52 @@ import Testing
         #expect(loaded.reconstruct(inputs: users, values: ratings) == m.reconstruct(inputs: users, values: ratings))
     }
 
+    /// A small GLocal-K trained without validation and saved into the folder `name`.
+    func savedGLocal(_ name: String) throws -> (model: AutoRecModel, folder: String) {
+        var c = AutoRecConfiguration.glocalK
+        c.layers = [5, 4]
+        c.kernel = .init(dimension: 3, penalty: 0.05, initialScale: 0.3)
+        c.epochs = 6
+        c.globalKernel = .init(dotScale: 1, fineTuneEpochs: 4)
+        var m = AutoRecModel(configuration: c)
+        try m.fit(Self.table, validation: nil)
+        let dir = folder(name)
+        try m.save(to: dir, userIDs: Self.table.userIDs, itemIDs: Self.table.itemIDs)
+        return (m, dir)
+    }
+
+    @Test("a GLocal-K model saves gk, loads (also as a servable model) with identical predictions")
+    func glocalRoundTrip() throws {
+        let (m, dir) = try savedGLocal("glocal")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let weights = try SafeTensorsFile(contentsOf: dir + "/weights.safetensors")
+        #expect(weights.tensors["global.kernel"]?.shape == [3, 3])
+        let (loaded, _) = try AutoRecModel.load(from: dir)
+        #expect(loaded.configuration == m.configuration && loaded.modelName == "GLocal-K")
+        #expect(loaded.globalKernel == m.globalKernel && loaded.codes == m.codes)
+        for u in 0..<20 as Range<Int32> {
+            for i in 0..<15 as Range<Int32> { #expect(loaded.predict(user: u, item: i) == m.predict(user: u, item: i)) }
+        }
+        let served = try ServableModelLoader.load(folder: dir)
+        #expect(served.model.kind == "GLocal-K")
+    }
+
+    @Test("a GLocal-K folder without its global kernel, or a kernel model calling itself GLocal-K, is refused")
+    func glocalMismatch() throws {
+        let dir = try savedGLocal("glocal-bad").folder
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/weights.safetensors"
+        var weights = try SafeTensorsFile(contentsOf: path)
+        weights.tensors["global.kernel"] = nil
+        try weights.write(to: path)
+        #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir) }
+        let json = dir + "/model.json"
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"globalKernel\"", with: "\"unusedKey\"")
+            .write(toFile: json, atomically: true, encoding: .utf8)
+        #expect(throws: ModelFileError.self) { try AutoRecModel.load(from: dir) }
+    }
+
     @Test("a deep model saves and loads with identical predictions and fold-in, as formatVersion 2",
           arguments: AutoRecConfiguration.Orientation.allCases)
     func deepRoundTrip(o: AutoRecConfiguration.Orientation) throws {
@@ -287,10 +333,11 @@ extension AutoRecModelFileTests {
             (["formatVersion"], "1", "'formatVersion' must be an integer >= 1, found a string"),
             (
                 ["model"], "X-AutoRec",
-                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec or Kernel U-AutoRec, found "X-AutoRec""#
+                #"'model' must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec, Kernel U-AutoRec or GLocal-K, found "X-AutoRec""#
             ),
             (["model"], "Deep I-AutoRec", "'model' is Deep I-AutoRec, but configuration.layers is 6"),
             (["model"], "Kernel I-AutoRec", "'model' is Kernel I-AutoRec, but configuration.kernel is absent"),
+            (["model"], "GLocal-K", "'model' is GLocal-K, but configuration.globalKernel is absent"),
             (["model"], "U-AutoRec", "'model' is U-AutoRec, but configuration.orientation is item"),
             (
                 ["configuration", "hiddenUnits"], 0,
@@ -365,6 +412,82 @@ extension AutoRecModelFileTests {
         })
         #expect(resumed.parameters == whole.parameters)
         #expect(resumed.bestEpoch == whole.bestEpoch)
+    }
+
+    /// A split of a small table, a small GLocal-K and a checkpoint path for the resume tests.
+    static func glocalResumeSetup(pretraining: Int, fineTuning: Int, l2: Float, name: String) throws
+        -> (split: RatingSplit, configuration: AutoRecConfiguration, path: String)
+    {
+        let table = lowRankTable(users: 20, items: 15, density: 0.5, seed: 4)
+        var rng = SplitMix64(seed: 1)
+        let split = try RatingSplit(table, method: .random(fraction: 0.2), using: &rng)
+        var c = AutoRecConfiguration.glocalK
+        c.layers = [5, 4]
+        c.kernel = .init(dimension: 3, penalty: 0.05, initialScale: 0.3)
+        c.l2 = l2
+        c.epochs = pretraining
+        c.patience = 100
+        c.refit = false
+        c.globalKernel = .init(dotScale: 1, fineTuneEpochs: fineTuning)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(name)-\(getpid()).safetensors").path
+        return (split, c, path)
+    }
+
+    @Test("GLocal-K killed during fine-tuning resumes from its checkpoint to the uninterrupted run's numbers")
+    func glocalResume() throws {
+        let (split, c, path) = try Self.glocalResumeSetup(pretraining: 4, fineTuning: 6, l2: 70, name: "glocal")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        var whole = AutoRecModel(configuration: c)
+        try whole.fit(split.train, validation: split.test)
+
+        var killed = AutoRecModel(configuration: c)
+        killed.configuration.globalKernel?.fineTuneEpochs = 3
+        killed.checkpointPath = path
+        killed.checkpointEvery = 2
+        try killed.fit(split.train, validation: split.test)   // last checkpoint: after fine-tuning epoch 2
+        // A fine-tuning checkpoint: pre-training's records, and C (items × 9) after the network's tensors.
+        let file = try SafeTensorsFile(contentsOf: path)
+        #expect(file.metadata["autorec.training-state"]?.contains("\"pretraining\"") == true)
+        #expect(file.tensors["params.12"]?.shape == [15, 9])
+
+        var resumed = AutoRecModel(configuration: c)
+        resumed.resumePath = path
+        try resumed.fit(split.train, validation: split.test)
+        #expect(resumed.history.count == 10 && resumed.pretrainingEpochs == 4)
+        #expect(resumed.history == whole.history.map { r in
+            var r = r
+            r.seconds = resumed.history[r.epoch - 1].seconds
+            return r
+        })
+        #expect(resumed.parameters == whole.parameters && resumed.globalKernel == whole.globalKernel)
+        #expect(resumed.bestEpoch == whole.bestEpoch && resumed.pretrainingBestEpoch == whole.pretrainingBestEpoch)
+    }
+
+    @Test("GLocal-K stopped in pre-training after its best epoch resumes, and fine-tunes from that epoch's weights")
+    func glocalResumePretraining() throws {
+        let (split, c, path) = try Self.glocalResumeSetup(pretraining: 12, fineTuning: 2, l2: 0.01, name: "glocal-pre")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var whole = AutoRecModel(configuration: c)
+        try whole.fit(split.train, validation: split.test)
+        // Stopped at the best pre-training epoch, before a worse one: only the checkpoint knows its weights.
+        let best = whole.pretrainingBestEpoch
+        try #require(best < c.epochs, "pre-training must overfit for this test")
+
+        var killed = AutoRecModel(configuration: c)
+        let token = StopToken()
+        killed.stopToken = token
+        killed.onEpoch = { r in if r.epoch == best { token.requestStop() } }
+        killed.checkpointPath = path
+        killed.checkpointEvery = 1
+        try killed.fit(split.train, validation: split.test)
+        #expect(killed.stopReason == .interrupted && killed.history.count == best)
+
+        var resumed = AutoRecModel(configuration: c)
+        resumed.resumePath = path
+        try resumed.fit(split.train, validation: split.test)
+        #expect(resumed.parameters == whole.parameters && resumed.globalKernel == whole.globalKernel)
+        #expect(resumed.history.count == whole.history.count && resumed.bestEpoch == whole.bestEpoch)
     }
 
     @Test("resuming with another configuration is refused")

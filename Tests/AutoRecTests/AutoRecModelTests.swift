@@ -379,6 +379,89 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         #expect(model.parameters?.tensors.count == 6)
     }
 
+    /// A small GLocal-K: item-based, two kernelized sigmoid layers, identity output.
+    static func glocalConfig() -> AutoRecConfiguration {
+        var c = AutoRecConfiguration.glocalK
+        c.layers = [6, 6]
+        c.l2 = 1
+        c.kernel = .init(dimension: 3, penalty: 0.01)
+        c.epochs = 12
+        c.patience = 4
+        c.refit = false
+        c.globalKernel = .init(dotScale: 1, fineTuneEpochs: 8)
+        return c
+    }
+
+    @Test("GLocal-K pre-trains, then fine-tunes with the global kernel, both early-stopped on validation")
+    func glocalTrains() throws {
+        var rng = SplitMix64(seed: 2)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
+        let parts = try RatingSplit(split.train, method: .random(fraction: 0.15), using: &rng)
+        var model = AutoRecModel(configuration: Self.glocalConfig())
+        try model.fit(parts.train, validation: parts.test)
+        #expect(model.modelName == "GLocal-K")
+        let gk = try #require(model.globalKernel)
+        #expect(gk.count == 9 && gk.allSatisfy(\.isFinite) && gk != [0, 0, 0, 0, 1, 0, 0, 0, 0])
+        // Pre-training's epochs, then the fine-tuning's, numbered on; the kept epoch is a fine-tuning one.
+        #expect(model.pretrainingEpochs >= 1 && model.history.count > model.pretrainingEpochs)
+        #expect(model.history.map(\.epoch) == Array(1...model.history.count))
+        #expect(model.bestEpoch > model.pretrainingEpochs && model.pretrainingBestEpoch <= model.pretrainingEpochs)
+        // The kept epoch has the best validation RMSE of the fine-tuning.
+        let tuning = model.history[model.pretrainingEpochs...].compactMap(\.validationRMSE)
+        #expect(model.history[model.bestEpoch - 1].validationRMSE == tuning.min())
+        // Predictions decode the codes of X = ReLU(conv2d(R, gk)), not of R.
+        let data = try #require(model.data), p = try #require(model.parameters)
+        #expect(model.codes == GlobalKernelStage.codes(model.configuration, p, data: data, kernel: gk))
+        let ours = try Evaluator().evaluate(model, train: parts.train, test: split.test).rmse
+        #expect(ours.isFinite && ours < 1.5, "GLocal-K test RMSE \(ours)")
+    }
+
+    @Test("GLocal-K's refit runs both stages again on training plus validation for the epochs each kept")
+    func glocalRefit() throws {
+        var rng = SplitMix64(seed: 2)
+        let split = try RatingSplit(Self.table, method: .random(fraction: 0.2), using: &rng)
+        var c = Self.glocalConfig()
+        c.epochs = 6
+        c.globalKernel?.fineTuneEpochs = 4
+        c.refit = true
+        var model = AutoRecModel(configuration: c)
+        try model.fit(split.train, validation: split.test)
+        #expect(model.trainedOnValidation)
+        #expect(model.refitHistory.count == model.pretrainingBestEpoch + model.bestEpoch - model.pretrainingEpochs)
+        #expect(model.globalKernel?.count == 9)
+    }
+
+    @Test("the global kernel refuses what it was not built for")
+    func badGlobalKernel() {
+        var cases = [AutoRecConfiguration]()
+        var c = AutoRecConfiguration.glocalK
+        c.orientation = .user
+        cases.append(c)
+        c = .glocalK
+        c.decoder = .sigmoid
+        cases.append(c)
+        c = .glocalK
+        c.kernel = nil
+        cases.append(c)
+        c = .glocalK
+        c.optimizer.kind = .adam
+        cases.append(c)
+        c = .glocalK
+        c.codeDropout = 0.5
+        cases.append(c)
+        c = .glocalK
+        c.fill = .userMean
+        cases.append(c)
+        c = .glocalK
+        c.globalKernel?.fineTuneEpochs = 0
+        cases.append(c)
+        c = .glocalK
+        c.globalKernel?.dotScale = .nan
+        cases.append(c)
+        for bad in cases { #expect(throws: ConfigurationError.self) { try bad.validate() } }
+        #expect(throws: Never.self) { try AutoRecConfiguration.glocalK.validate() }
+    }
+
     @Test("kernel settings that cannot work are refused")
     func badKernel() {
         for k in [AutoRecConfiguration.KernelSettings(dimension: 0, penalty: 1), .init(penalty: -1), .init(penalty: .nan),

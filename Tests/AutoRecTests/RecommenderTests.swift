@@ -24,6 +24,27 @@ import Testing
         #expect(scored.unknownUsers == ["ghost"] && scored.users.count == 12)
     }
 
+    @Test("GLocal-K recommends for known users but refuses a new item's fold-in: its input needs neighbours")
+    func glocalFoldIn() throws {
+        var c = AutoRecConfiguration.glocalK
+        c.layers = [4, 3]
+        c.epochs = 3
+        c.globalKernel = .init(dotScale: 1, fineTuneEpochs: 2)
+        var m = AutoRecModel(configuration: c)
+        let table = lowRankTable(users: 12, items: 10, density: 0.6, seed: 4)
+        try m.fit(table, validation: nil)
+        let r = try Recommender(model: m, training: table)
+        let error = #expect(throws: Recommender.RequestError.self) {
+            try r.scoreNewItem(ratings: [(user: "u1", rating: 4)])
+        }
+        guard case let .foldInNotSupported(why)? = error else {
+            Issue.record("expected foldInNotSupported, got \(String(describing: error))")
+            return
+        }
+        #expect(why.hasPrefix("GLocal-K convolves"))
+        #expect(try r.recommend(user: "u1", count: 3).items.count == 3)
+    }
+
     @Test("a fold-in of only unknown ids says so, and names them")
     func onlyUnknown() throws {
         let u = try Self.recommender(.user)

@@ -171,6 +171,18 @@ struct SparseBatch {
         tiles = BatchTiles(matrix, transpose)
     }
 
+    /// A batch over every row of `pattern` (rows numbered as in the data), without fill or side
+    /// features: an input pattern whose values are passed separately (GLocal-K's convolved matrix).
+    init(pattern: CSRMatrix) {
+        rows = (0..<pattern.rows).map { Int32($0) }
+        matrix = pattern
+        transpose = CSRTranspose(of: pattern)
+        shiftedValues = nil
+        side = nil
+        dense = nil
+        tiles = BatchTiles(matrix, transpose)
+    }
+
     /// `r − rowOffset[row] − inputOffset[input]` at every entry, or nil for a zero fill.
     static func shift(_ m: CSRMatrix, rows: [Int32], _ data: AutoRecData) -> [Float]? {
         if data.zeroFill { return nil }

@@ -6,7 +6,7 @@ import RecMath
 public struct AutoRecModelDescription: ModelDescription, Codable, Sendable, Equatable {
     /// Version of this layout; loading refuses newer versions.
     public var formatVersion: Int
-    /// `I-AutoRec` or `U-AutoRec`.
+    /// `I-AutoRec`, `U-AutoRec`, their `Deep` and `Kernel` forms, or `GLocal-K`.
     public var model: String
     /// The configuration the model was trained with.
     public var configuration: AutoRecConfiguration
@@ -44,15 +44,19 @@ public struct AutoRecModelDescription: ModelDescription, Codable, Sendable, Equa
         }
         let kinds = ["I-AutoRec": AutoRecConfiguration.Orientation.item, "U-AutoRec": .user,
                      "Deep I-AutoRec": .item, "Deep U-AutoRec": .user, "Kernel I-AutoRec": .item,
-                     "Kernel U-AutoRec": .user]
+                     "Kernel U-AutoRec": .user, "GLocal-K": .item]
         guard let orientation = kinds[model] else {
-            throw bad("model", "must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec or "
-                      + "Kernel U-AutoRec, found \(String(reflecting: model))")
+            throw bad("model", "must be I-AutoRec, U-AutoRec, Deep I-AutoRec, Deep U-AutoRec, Kernel I-AutoRec, "
+                      + "Kernel U-AutoRec or GLocal-K, found \(String(reflecting: model))")
         }
-        guard model.hasPrefix("Kernel ") == (configuration.kernel != nil) else {
+        let glocal = model == "GLocal-K"
+        guard glocal == (configuration.globalKernel != nil) else {
+            throw bad("model", "is \(model), but configuration.globalKernel is \(glocal ? "absent" : "set")")
+        }
+        guard (model.hasPrefix("Kernel ") || glocal) == (configuration.kernel != nil) else {
             throw bad("model", "is \(model), but configuration.kernel is \(configuration.kernel == nil ? "absent" : "set")")
         }
-        guard model.hasPrefix("Kernel ") || model.hasPrefix("Deep ") != configuration.isShallow else {
+        guard model.hasPrefix("Kernel ") || glocal || model.hasPrefix("Deep ") != configuration.isShallow else {
             throw bad("model", "is \(model), but configuration.layers is \(configuration.layerText)")
         }
         guard orientation == configuration.orientation else {
@@ -96,6 +100,7 @@ extension AutoRecModel {
     /// | `train.row_start` | I64 | [rows + 1] |
     /// | `train.column` | I32 | [ratings] |
     /// | `train.value` | F32 | [ratings] |
+    /// | `global.kernel` | F32 | [3, 3] (GLocal-K only: gk, the input being ReLU(conv2d(R, gk))) |
     public func weightsFile() -> SafeTensorsFile? {
         guard let p = parameters, let data else { return nil }
         let v = p.encoderWeight
@@ -117,6 +122,7 @@ extension AutoRecModel {
             tensors["side.column"] = T(shape: [side.nonzeros], elements: .int32(side.columns))
             tensors["side.value"] = T(shape: [side.nonzeros], values: side.values)
         }
+        if let gk = globalKernel { tensors["global.kernel"] = T(shape: [3, 3], values: gk) }
         // Further hidden layers as PyTorch's nn.Linear stores them: weight [out, in].
         for l in 1..<max(1, p.hiddenLayerCount) {
             tensors["hidden.\(l).weight"] = T(p.tensors[2 * l].transposed())
@@ -204,8 +210,10 @@ extension AutoRecModel {
         }
         let params = AutoRecParameters(tensors: [v, Matrix(rows: 1, cols: k, storage: mu)] + hidden
                                            + [wd, Matrix(rows: 1, cols: inputs, storage: b)] + sideWeight)
+        let gk = d.configuration.globalKernel == nil
+            ? nil : try w.floats("global.kernel", shape: [3, 3], requireFinite: true)
         var model = AutoRecModel(configuration: d.configuration, parameters: params, training: training,
-                                 sideFeatures: side)
+                                 sideFeatures: side, globalKernel: gk)
         model.bestEpoch = d.bestEpoch
         return (model, training)
     }

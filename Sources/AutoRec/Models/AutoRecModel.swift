@@ -60,24 +60,36 @@ public struct AutoRecModel: RatingModel, Sendable {
     public private(set) var scale = RatingScale(minimum: 1, maximum: 5, step: 1)
     /// The weights a refit starts from (the early-stopped ones), instead of fresh ones.
     private var warmStart: AutoRecParameters?
+    /// GLocal-K: the 3 × 3 global kernel gk (9 numbers, row-major) the codes are computed with, the
+    /// input being X = ReLU(conv2d(R, gk)) of the training matrix; nil for every other model.
+    public private(set) var globalKernel: [Float]?
+    /// GLocal-K: the pre-training epochs at the head of ``history`` (the fine-tuning's follow),
+    /// and the one pre-training kept; 0 for every other model.
+    public private(set) var pretrainingEpochs = 0
+    public private(set) var pretrainingBestEpoch = 0
 
     public init(configuration: AutoRecConfiguration = .iAutoRec) {
         self.configuration = configuration
     }
 
     /// A trained model from saved weights, its training vectors and its side features, if any.
+    ///
+    /// A GLocal-K model (``AutoRecConfiguration/globalKernel``) also needs its `globalKernel` gk.
     public init(
         configuration: AutoRecConfiguration, parameters: AutoRecParameters, training: RatingTable,
-        sideFeatures: SideFeatures? = nil
+        sideFeatures: SideFeatures? = nil, globalKernel: [Float]? = nil
     ) {
+        precondition((configuration.globalKernel != nil) == (globalKernel?.count == GlobalKernel.taps),
+                     "AutoRecModel: a GLocal-K model needs its 9 global-kernel weights, and only it")
         self.configuration = configuration
         self.parameters = parameters
         self.sideFeatures = sideFeatures
+        self.globalKernel = globalKernel
         let data = AutoRecData(training, orientation: configuration.orientation, fill: configuration.fill,
                                side: sideFeatures)
         self.data = data
         scale = training.scale
-        codes = Self.allCodes(configuration, parameters, data)
+        codes = Self.allCodes(configuration, parameters, data, globalKernel: globalKernel)
     }
 
     /// Why a training run ended.
@@ -93,8 +105,10 @@ public struct AutoRecModel: RatingModel, Sendable {
 
     /// `I-AutoRec` or `U-AutoRec`; `Deep I-AutoRec` or `Deep U-AutoRec` with two or more hidden layers;
     /// `Kernel I-AutoRec` or `Kernel U-AutoRec` with kernelized weights (any depth).
+    /// `GLocal-K` with the global kernel.
     public var modelName: String {
-        (configuration.kernel != nil ? "Kernel " : configuration.isShallow ? "" : "Deep ")
+        if configuration.globalKernel != nil { return "GLocal-K" }
+        return (configuration.kernel != nil ? "Kernel " : configuration.isShallow ? "" : "Deep ")
             + (configuration.orientation == .item ? "I-AutoRec" : "U-AutoRec")
     }
 
@@ -136,7 +150,13 @@ public struct AutoRecModel: RatingModel, Sendable {
             let vectors = (inputs * 2 + 2 * k) * Double(kernel.dimension)
             floats += vectors * (3 + optimizerCopies) + 4 * (parameters - inputs - k)
         }
-        return 4 * floats + 40 * Double(train.count)
+        var bytes = 4 * floats + 40 * Double(train.count)
+        if configuration.globalKernel != nil {
+            // GLocal-K's fine-tuning: C with its copies, the pass on R beside the pass on X, and the
+            // neighbourhood pattern P (≤ 9 entries per rating: column, S, X, ∂X, its transpose, tiles).
+            bytes += 4 * (Double(rows) * 9 * (3 + optimizerCopies) + 4 * rows * k) + 9 * 40 * Double(train.count)
+        }
+        return bytes
     }
 
     /// ``fit(_:validation:)`` without clearing the stop request (the refit runs inside a fit).
@@ -160,6 +180,9 @@ public struct AutoRecModel: RatingModel, Sendable {
                 throw ConfigurationError.invalid(
                     "side information has \(side.matrix.rows) rows for \(rows) \(config.orientation == .item ? "items" : "users")")
             }
+        }
+        if config.globalKernel != nil && sideFeatures != nil {
+            throw ConfigurationError.invalid("the global kernel (GLocal-K) cannot be combined with side information")
         }
         if config.sideEveryLayer == true && sideFeatures == nil {
             throw ConfigurationError.invalid("side information at every layer needs side features")
@@ -202,28 +225,68 @@ public struct AutoRecModel: RatingModel, Sendable {
             refitInterrupted = false
             trainedOnValidation = false
             refitHistory = []
-            var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
-            trainer.onEpoch = onEpoch
-            trainer.onBatch = onBatch
-            trainer.checkpointPath = checkpointPath
-            trainer.checkpointEvery = checkpointEvery
-            trainer.threads = threads
-            stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
-            stoppedEarly = stopReason != .epochLimit
-            history = state.history
-            if let b = state.best {
-                parameters = b.params
-                bestEpoch = b.epoch
+            globalKernel = nil
+            pretrainingEpochs = 0
+            pretrainingBestEpoch = 0
+            if let pre = state.pretraining, let settings = config.globalKernel {
+                // A checkpoint of GLocal-K's fine-tuning: pre-training is done.
+                history = pre.history
+                pretrainingEpochs = pre.history.count
+                pretrainingBestEpoch = pre.bestEpoch
+                try fineTune(&state, settings: settings, data: data, validator: scoring, scale: train.scale)
             } else {
-                parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
-                bestEpoch = history.count
+                var trainer = Trainer(configuration: config, modelName: modelName, stopToken: stop)
+                trainer.onEpoch = onEpoch
+                trainer.onBatch = onBatch
+                trainer.checkpointPath = checkpointPath
+                trainer.checkpointEvery = checkpointEvery
+                trainer.threads = threads
+                trainer.keepsRawBest = config.globalKernel != nil
+                stopReason = try trainer.run(&state, data: data, validator: scoring, scale: train.scale)
+                stoppedEarly = stopReason != .epochLimit
+                history = state.history
+                if let b = state.best {
+                    parameters = b.params
+                    bestEpoch = b.epoch
+                } else {
+                    parameters = AutoRecNetwork(configuration: config).effectiveParameters(state.params)
+                    bestEpoch = history.count
+                }
+                if let settings = config.globalKernel {
+                    // Without fine-tuning (a stop request during pre-training), gk is the identity:
+                    // X = ReLU(R) = R, the pre-trained network's own input.
+                    globalKernel = (0..<GlobalKernel.taps).map { $0 == 4 ? 1 : 0 }
+                    pretrainingEpochs = history.count
+                    pretrainingBestEpoch = bestEpoch
+                    if stopReason != .interrupted {
+                        // From the raw tensors of pre-training's best epoch (its last without validation).
+                        let start = state.bestRaw ?? state.params
+                        var rng = state.rng
+                        let order = state.order
+                        // Pre-training's L-BFGS pairs and gradients are freed before fine-tuning allocates its own.
+                        state = TrainingState(params: AutoRecParameters(tensors: []), gradients: [], rng: rng,
+                                              order: [], lbfgs: LBFGSOptimizer(history: 1),
+                                              stepper: Trainer.makeStepper(config))
+                        let c = GlobalKernelStage.initialWeights(items: data.rows, settings: settings, using: &rng)
+                        let params = AutoRecParameters(tensors: start.tensors + [c])
+                        state = TrainingState(params: params, gradients: params.zeros(), rng: rng, order: order,
+                                              lbfgs: LBFGSOptimizer(history: config.optimizer.history),
+                                              stepper: Trainer.makeStepper(config))
+                        try fineTune(&state, settings: settings, data: data, validator: scoring, scale: train.scale)
+                    }
+                }
             }
-            codes = Self.allCodes(config, parameters ?? state.params, data)
+            codes = Self.allCodes(config, parameters ?? state.params, data, globalKernel: globalKernel)
         }
         if config.refit, let validation, validation.count > 0, bestEpoch > 0, !stop.isStopRequested {
             let plan = config.refitPlan(kept: bestEpoch)
             var again = self
             again.configuration.epochs = plan.epochs
+            if config.globalKernel != nil {
+                // Both stages again from fresh weights, each for the epochs validation kept.
+                again.configuration.epochs = max(1, pretrainingBestEpoch)
+                again.configuration.globalKernel?.fineTuneEpochs = max(1, bestEpoch - pretrainingEpochs)
+            }
             again.configuration.patience = 0
             again.configuration.refit = false
             again.checkpointPath = nil
@@ -239,13 +302,60 @@ public struct AutoRecModel: RatingModel, Sendable {
                 parameters = again.parameters
                 self.data = again.data
                 codes = again.codes
+                globalKernel = again.globalKernel
                 trainedOnValidation = true
             }
         }
     }
 
-    /// H for every training vector, without dropout.
-    static func allCodes(_ config: AutoRecConfiguration, _ p: AutoRecParameters, _ data: AutoRecData) -> Matrix {
+    /// GLocal-K's fine-tuning (``GlobalKernelStage``) of `state` (pre-training's raw tensors followed
+    /// by C, or a fine-tuning checkpoint), early-stopped on the same validation ratings; appends its
+    /// epochs to ``history`` (numbered after pre-training's) and keeps its best weights and gk.
+    /// Its checkpoints carry pre-training's records, so a resumed run skips pre-training.
+    private mutating func fineTune(
+        _ state: inout TrainingState, settings: AutoRecConfiguration.GlobalKernelSettings, data: AutoRecData,
+        validator: Validator?, scale: RatingScale
+    ) throws {
+        let offset = pretrainingEpochs
+        state.pretraining = (Array(history.prefix(offset)), pretrainingBestEpoch)
+        var tuning = configuration
+        tuning.epochs = settings.fineTuneEpochs
+        let stage = GlobalKernelStage(configuration: configuration, data: data)
+        var trainer = Trainer(configuration: tuning, modelName: modelName, stopToken: stopToken)
+        trainer.onEpoch = onEpoch.map { report in
+            { @Sendable record in
+                var r = record
+                r.epoch += offset
+                report(r)
+            }
+        }
+        trainer.threads = threads
+        trainer.checkpointPath = checkpointPath
+        trainer.checkpointEvery = checkpointEvery
+        trainer.globalKernel = stage
+        stopReason = try trainer.run(&state, data: data, validator: validator, scale: scale)
+        stoppedEarly = stopReason != .epochLimit
+        history = Array(history.prefix(offset)) + state.history.map { record in
+            var r = record
+            r.epoch += offset
+            return r
+        }
+        if let b = state.best, let gk = state.bestGlobalKernel {
+            parameters = b.params
+            bestEpoch = offset + b.epoch
+            globalKernel = gk
+        } else {
+            parameters = stage.networkParameters(state.params.tensors)
+            bestEpoch = history.count
+            globalKernel = stage.kernel
+        }
+    }
+
+    /// H for every training vector, without dropout; a GLocal-K model's from X = ReLU(conv2d(R, gk)).
+    static func allCodes(
+        _ config: AutoRecConfiguration, _ p: AutoRecParameters, _ data: AutoRecData, globalKernel: [Float]? = nil
+    ) -> Matrix {
+        if let gk = globalKernel { return GlobalKernelStage.codes(config, p, data: data, kernel: gk) }
         let net = AutoRecNetwork(configuration: config)
         let batch = SparseBatch(all: data)
         let ws = AutoRecWorkspace()

@@ -333,20 +333,36 @@ struct AutoRecNetwork {
                                           workspace: ws, rng: &rng, training: training)
         }
         let kw = ws.kernel
-        let n = p.tensors.count - kernelTensorCount
         effectiveTensors(p, into: kw)
-        if kw.gradients.count != n || zip(kw.gradients, kw.effective).contains(where: { $0.storage.count != $1.storage.count }) {
-            kw.gradients = kw.effective.map { Matrix(rows: $0.rows, cols: $0.cols) }
-        }
-        var plain = configuration
-        plain.kernel = nil
-        plain.l2 = 0  // λ₂ goes on the raw weights below
-        var inner = AutoRecNetwork(configuration: plain)
-        inner.loss = loss
-        let r = inner.networkLossAndGradient(
+        let r = plainNetwork.networkLossAndGradient(
             AutoRecParameters(tensors: kw.effective), batch: batch, data: data, penaltyShare: penaltyShare,
             grads: &kw.gradients, workspace: ws, rng: &rng, training: training)
+        let penalty = kernelBackward(p, workspace: kw, penaltyShare: penaltyShare, kernelPenalty: kernel.penalty,
+                                     grads: &grads)
+        return (r.objective + penalty, r.squaredError)
+    }
+
+    /// The same network on plain weights without the L2 penalty: what runs on the effective
+    /// tensors W ⊙ K (λ₂ goes on the raw weights in
+    /// ``kernelBackward(_:workspace:penaltyShare:kernelPenalty:grads:)``).
+    var plainNetwork: AutoRecNetwork {
+        var plain = configuration
+        plain.kernel = nil
+        plain.l2 = 0
+        var inner = AutoRecNetwork(configuration: plain)
+        inner.loss = loss
+        return inner
+    }
+
+    /// From ∂E/∂ of the effective tensors (`kw.gradients`, filled by a pass on `kw.effective`), writes
+    /// the gradients of the raw tensors and kernel vectors of `p` into `grads` (the first
+    /// `p.tensors.count` of them), with both penalties; returns the penalty.
+    func kernelBackward(
+        _ p: AutoRecParameters, workspace kw: KernelWorkspace, penaltyShare: Float, kernelPenalty: Float,
+        grads: inout [Matrix]
+    ) -> Double {
         var penalty = 0.0
+        let n = p.tensors.count - kernelTensorCount
         let weights = Self.kernelWeightIndices(networkTensors: n)
         for t in 0..<n where !weights.contains(t) { grads[t] = kw.gradients[t] }
         for (m, t) in weights.enumerated() {
@@ -358,13 +374,13 @@ struct AutoRecNetwork {
             penalty += KernelWeights(weight: p.tensors[t], rowVectors: p.tensors[n + 2 * m],
                                      columnVectors: p.tensors[n + 2 * m + 1]).backward(
                 effectiveGradient: kw.gradients[t], kernel: kw.kernels[m], l2: configuration.l2 * penaltyShare,
-                kernelPenalty: kernel.penalty * penaltyShare, weightGradient: &dw, rowGradient: &da,
+                kernelPenalty: kernelPenalty * penaltyShare, weightGradient: &dw, rowGradient: &da,
                 columnGradient: &db, scratch: &kw.scratch)
             swap(&dw, &grads[t])
             swap(&da, &grads[n + 2 * m])
             swap(&db, &grads[n + 2 * m + 1])
         }
-        return (r.objective + penalty, r.squaredError)
+        return penalty
     }
 
     /// Number of kernel-vector tensors after the network's own: two (rows' and columns' vectors)
@@ -376,8 +392,9 @@ struct AutoRecNetwork {
         Array(stride(from: 0, to: n - (n % 2 == 1 ? 3 : 2) + 1, by: 2))
     }
 
-    /// W ⊙ K for every kernelized weight, biases (and V_s) as they are, into the workspace.
-    private func effectiveTensors(_ p: AutoRecParameters, into kw: KernelWorkspace) {
+    /// W ⊙ K for every kernelized weight, biases (and V_s) as they are, into the workspace; sizes
+    /// its gradient buffers to match.
+    func effectiveTensors(_ p: AutoRecParameters, into kw: KernelWorkspace) {
         let n = p.tensors.count - kernelTensorCount
         let weights = Self.kernelWeightIndices(networkTensors: n)
         if kw.effective.count != n { kw.effective = Array(p.tensors[0..<n]) }
@@ -386,6 +403,11 @@ struct AutoRecNetwork {
         for (m, t) in weights.enumerated() {
             KernelWeights(weight: p.tensors[t], rowVectors: p.tensors[n + 2 * m], columnVectors: p.tensors[n + 2 * m + 1])
                 .forward(kernel: &kw.kernels[m], effective: &kw.effective[t])
+        }
+        if kw.gradients.count != n
+            || zip(kw.gradients, kw.effective).contains(where: { $0.storage.count != $1.storage.count })
+        {
+            kw.gradients = kw.effective.map { Matrix(rows: $0.rows, cols: $0.cols) }
         }
     }
 
@@ -413,10 +435,18 @@ struct AutoRecNetwork {
 
     /// ``lossAndGradient(_:batch:data:penaltyShare:grads:workspace:rng:training:)`` over the
     /// network's own tensors.
-    private func networkLossAndGradient(
-        _ p: AutoRecParameters, batch: SparseBatch, data: AutoRecData, penaltyShare: Float,
-        grads: inout [Matrix], workspace ws: AutoRecWorkspace, rng: inout SplitMix64, training: Bool
+    ///
+    /// With `input` (GLocal-K's convolved matrix), the first layer reads that pattern and those
+    /// values instead of the batch's own, whose ratings stay the targets; `input` needs a zero fill
+    /// and no training noise, and its rows are the batch's rows.
+    func networkLossAndGradient(
+        _ p: AutoRecParameters, batch: SparseBatch, input: (batch: SparseBatch, values: [Float])? = nil,
+        data: AutoRecData, penaltyShare: Float, grads: inout [Matrix], workspace ws: AutoRecWorkspace,
+        rng: inout SplitMix64, training: Bool
     ) -> (objective: Double, squaredError: Double) {
+        precondition(input == nil || (data.zeroFill && !(training && configuration.hasTrainingNoise)
+                                      && input?.batch.matrix.rows == batch.matrix.rows),
+                     "networkLossAndGradient: a separate input needs a zero fill, no noise and the batch's rows")
         let m = batch.matrix
         let depth = layers.count
         // A dense batch decodes into its own rows × inputs buffers; the per-entry ones keep their size.
@@ -454,29 +484,18 @@ struct AutoRecNetwork {
                 if hidden.isEmpty || !hidden[e] { ws.inputs[e] += noise }
             }
         }
-        let inputs = noisy ? ws.inputs : base
+        let inputs = input?.values ?? (noisy ? ws.inputs : base)
+        let inputBatch = input?.batch ?? batch
 
         // Forward.
         // A dense batch without fill (re-feeding) reads its input as a matrix: GEMMs, no pattern.
-        let denseInput = batch.dense != nil && data.zeroFill
-        forwardHidden(p, matrix: m, tiles: batch.tiles?.matrix, globalRows: batch.rows, values: inputs,
-                      side: batch.side?.matrix, data: data, workspace: ws, training: training, rng: &rng,
-                      denseInput: denseInput)
-        func dropped(_ l: Int) -> Bool { training && configuration.dropout(afterLayer: l) > 0 }
-        let sideWidth = sideWidthPerLayer(p)
-        // What layer l + 1 (or the output layer) read: with side information at every layer, the
-        // output with the side features appended.
-        func layerOutput(_ l: Int) -> Matrix {
-            sideWidth > 0 ? ws.withSide[l] : dropped(l) ? ws.dropped[l] : ws.hidden[l]
-        }
-        // ∂E/∂ of what layer l + 1 read goes into layer l's gradient, minus the side columns.
+        let denseInput = inputBatch.dense != nil && data.zeroFill
+        forwardHidden(p, matrix: inputBatch.matrix, tiles: inputBatch.tiles?.matrix, globalRows: inputBatch.rows,
+                      values: inputs, side: inputBatch.side?.matrix, data: data, workspace: ws, training: training,
+                      rng: &rng, denseInput: denseInput)
+        func layerOutput(_ l: Int) -> Matrix { self.layerOutput(l, p, workspace: ws, training: training) }
         func backInto(_ l: Int, _ body: (inout Matrix) -> Void) {
-            guard sideWidth > 0 else { return body(&ws.gradients[l]) }
-            if ws.sideGradient.rows != m.rows || ws.sideGradient.cols != layers[l] + sideWidth {
-                ws.sideGradient = Matrix(rows: m.rows, cols: layers[l] + sideWidth)
-            }
-            body(&ws.sideGradient)
-            Self.leadingColumns(ws.sideGradient, layers[l], into: &ws.gradients[l])
+            self.backInto(l, p, workspace: ws, body)
         }
         let f = configuration.decoder
         let map = configuration.outputMap
@@ -516,38 +535,8 @@ struct AutoRecNetwork {
             }
         }
 
-        // Backward through the hidden layers.
-        let g = configuration.encoder
-        for l in stride(from: depth - 1, through: 0, by: -1) {
-            g.backward(outputs: ws.hidden[l], mask: dropped(l) ? ws.masks[l] : nil, gradient: &ws.gradients[l])
-            if l > 0 {
-                let dz = ws.gradients[l]
-                withPair(&grads, 2 * l) { dw, db in
-                    backInto(l - 1) { dx in
-                        DenseLayer(activation: g).backward(
-                            dz, input: layerOutput(l - 1), weight: p.tensors[2 * l], weightGradient: &dw,
-                            biasGradient: &db, scratch: &ws.scratch, inputGradient: &dx)
-                    }
-                }
-            }
-        }
-        withPair(&grads, 0) { dv, dmu in
-            if denseInput {
-                // ∂V = Xᵀ ∂Z, ∂μ = Σ_rows ∂Z (no ∂X: the input is data).
-                let x = Matrix(rows: m.rows, cols: m.cols, storage: inputs)
-                Matrix.gemm(x, transposed: true, ws.gradients[0], into: &dv, accumulate: true)
-                DenseLayer.addColumnSums(ws.gradients[0], into: &dmu, scratch: &ws.scratch)
-            } else {
-                SparseInputLayer(activation: g).backward(
-                    ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
-                    weightGradient: &dv, biasGradient: &dmu)
-            }
-        }
-        if let side = batch.side, p.hasSideWeight {
-            // ∂V_s[f] = Σ_j s_jf ∂Z[j].
-            side.transpose.multiply(values: side.matrix.values, ws.gradients[0], into: &grads[grads.count - 1],
-                                    accumulate: true)
-        }
+        backwardHidden(p, batch: inputBatch, values: inputs, data: data, workspace: ws, grads: &grads,
+                       training: training, denseInput: denseInput)
 
         let lambda = configuration.l2 * penaltyShare
         let tied = configuration.tiedWeights == true
@@ -567,6 +556,73 @@ struct AutoRecNetwork {
             grads[out] = grads[0]
         }
         return (objective + penalty, squaredError)
+    }
+
+    /// What layer l + 1 (or the output layer) read in the last forward pass: with side information
+    /// at every layer, layer l's output with the side features appended.
+    private func layerOutput(_ l: Int, _ p: AutoRecParameters, workspace ws: AutoRecWorkspace, training: Bool)
+        -> Matrix
+    {
+        sideWidthPerLayer(p) > 0 ? ws.withSide[l]
+            : training && configuration.dropout(afterLayer: l) > 0 ? ws.dropped[l] : ws.hidden[l]
+    }
+
+    /// Runs `body` on ∂E/∂ of what layer l + 1 read and leaves it in layer l's gradient, minus the
+    /// side columns.
+    private func backInto(_ l: Int, _ p: AutoRecParameters, workspace ws: AutoRecWorkspace,
+                          _ body: (inout Matrix) -> Void) {
+        let sideWidth = sideWidthPerLayer(p)
+        guard sideWidth > 0 else { return body(&ws.gradients[l]) }
+        let rows = ws.gradients[l].rows
+        if ws.sideGradient.rows != rows || ws.sideGradient.cols != layers[l] + sideWidth {
+            ws.sideGradient = Matrix(rows: rows, cols: layers[l] + sideWidth)
+        }
+        body(&ws.sideGradient)
+        Self.leadingColumns(ws.sideGradient, layers[l], into: &ws.gradients[l])
+    }
+
+    /// Backward from ∂E/∂H of the last hidden layer (in `ws.gradients`, after a forward pass over
+    /// `batch` with inputs `values` into `ws`) through every hidden layer and the input layer:
+    /// adds the gradients of V, μ, each W_l, b_l (and V_s) into `grads` and leaves ∂E/∂Z₀ in
+    /// `ws.gradients[0]`.
+    func backwardHidden(
+        _ p: AutoRecParameters, batch: SparseBatch, values inputs: [Float], data: AutoRecData,
+        workspace ws: AutoRecWorkspace, grads: inout [Matrix], training: Bool, denseInput: Bool
+    ) {
+        let g = configuration.encoder
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let drop = training && configuration.dropout(afterLayer: l) > 0
+            g.backward(outputs: ws.hidden[l], mask: drop ? ws.masks[l] : nil, gradient: &ws.gradients[l])
+            if l > 0 {
+                let dz = ws.gradients[l]
+                let input = layerOutput(l - 1, p, workspace: ws, training: training)
+                withPair(&grads, 2 * l) { dw, db in
+                    backInto(l - 1, p, workspace: ws) { dx in
+                        DenseLayer(activation: g).backward(
+                            dz, input: input, weight: p.tensors[2 * l], weightGradient: &dw,
+                            biasGradient: &db, scratch: &ws.scratch, inputGradient: &dx)
+                    }
+                }
+            }
+        }
+        let m = batch.matrix
+        withPair(&grads, 0) { dv, dmu in
+            if denseInput {
+                // ∂V = Xᵀ ∂Z, ∂μ = Σ_rows ∂Z (no ∂X: the input is data).
+                let x = Matrix(rows: m.rows, cols: m.cols, storage: inputs)
+                Matrix.gemm(x, transposed: true, ws.gradients[0], into: &dv, accumulate: true)
+                DenseLayer.addColumnSums(ws.gradients[0], into: &dmu, scratch: &ws.scratch)
+            } else {
+                SparseInputLayer(activation: g).backward(
+                    ws.gradients[0], batch: batch, values: inputs, data: data, workspace: ws.input,
+                    weightGradient: &dv, biasGradient: &dmu)
+            }
+        }
+        if let side = batch.side, p.hasSideWeight {
+            // ∂V_s[f] = Σ_j s_jf ∂Z[j].
+            side.transpose.multiply(values: side.matrix.values, ws.gradients[0], into: &grads[grads.count - 1],
+                                    accumulate: true)
+        }
     }
 }
 

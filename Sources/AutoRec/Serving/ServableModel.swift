@@ -72,7 +72,7 @@ public enum ServableModelLoader {
     public static let loaders: [String: @Sendable (String) throws -> any ServableModel] = [
         "I-AutoRec": loadAutoRec, "U-AutoRec": loadAutoRec,
         "Deep I-AutoRec": loadAutoRec, "Deep U-AutoRec": loadAutoRec,
-        "Kernel I-AutoRec": loadAutoRec, "Kernel U-AutoRec": loadAutoRec,
+        "Kernel I-AutoRec": loadAutoRec, "Kernel U-AutoRec": loadAutoRec, "GLocal-K": loadAutoRec,
         GroupedAutoRecDescription.kind: loadGrouped,
     ].merging(TopNModelDescription.Kind.allCases.map { ($0.rawValue, loadTopN) }) { a, _ in a }
 

@@ -24,6 +24,11 @@ struct Trainer {
     /// Mini-batch steps: the optimizer adds the L2 term in its own pass (see ``Optimizer``); false
     /// keeps it in the network's gradient (the reference the fused step is tested against).
     var fusePenalty = true
+    /// Keep the raw tensors of the best epoch in ``TrainingState/bestRaw`` (GLocal-K's pre-training).
+    var keepsRawBest = false
+    /// GLocal-K's fine-tuning: the state's tensors end with C and this objective replaces the
+    /// network's (L-BFGS only).
+    var globalKernel: GlobalKernelStage?
 
     /// Runs epochs from `state.epoch` until the configuration's limit, patience or a stop request.
     ///
@@ -51,6 +56,8 @@ struct Trainer {
         let full = SparseBatch(all: data)
         let stop = stopToken
         let divergenceLimit = TrainingError.divergenceLimit(scale)
+        let stage = globalKernel
+        precondition(stage == nil || config.optimizer.kind == .lbfgs, "Trainer: the global kernel needs lbfgs")
         while state.epoch < config.epochs {
             let epoch = state.epoch
             let start = DispatchTime.now().uptimeNanoseconds
@@ -61,6 +68,11 @@ struct Trainer {
                 // The evaluations draw from a local copy of the generator (state is borrowed meanwhile).
                 var rng = state.rng
                 func evaluate(_ x: [Matrix], _ g: inout [Matrix]) -> Double {
+                    if let stage {
+                        let r = stage.lossAndGradient(x, grads: &g)
+                        squared = r.squaredError
+                        return r.objective
+                    }
                     let r = net.lossAndGradient(AutoRecParameters(tensors: x), batch: full, data: data,
                                                 penaltyShare: 1, grads: &g, workspace: ws, rng: &rng,
                                                 training: true)
@@ -124,13 +136,18 @@ struct Trainer {
             if let validator = scoring {
                 // L-BFGS's last evaluation was at the accepted weights over every row, in order; without
                 // dropout its codes are exactly the codes of the current weights.
+                // The global kernel's stage leaves the codes of X and its gk the same way.
                 let fresh = config.optimizer.kind == .lbfgs && !config.hasTrainingNoise
-                let current = net.effectiveParameters(state.params)
-                let h = fresh ? ws.code : AutoRecModel.allCodes(config, current, data)
+                let current = stage?.networkParameters(state.params.tensors) ?? net.effectiveParameters(state.params)
+                let h = stage?.codes ?? (fresh ? ws.code : AutoRecModel.allCodes(config, current, data))
                 let rmse = validator.rmse(config, current, codes: h, scale: scale)
                 record.validationRMSE = rmse
                 // Kept as the network computes with (kernelized weights: W ⊙ K, no vectors).
-                if state.best.map({ rmse < $0.rmse }) ?? true { state.best = (rmse, epoch + 1, current) }
+                if state.best.map({ rmse < $0.rmse }) ?? true {
+                    state.best = (rmse, epoch + 1, current)
+                    if keepsRawBest { state.bestRaw = state.params }
+                    state.bestGlobalKernel = stage?.kernel
+                }
             }
             state.history.append(record)
             state.epoch += 1

@@ -14,6 +14,14 @@ struct TrainingState {
     var epoch = 0
     var history: [EpochRecord] = []
     var best: (rmse: Double, epoch: Int, params: AutoRecParameters)?
+    /// The raw tensors (kernel vectors included) at the best epoch, kept only when the trainer is
+    /// asked to (``Trainer/keepsRawBest``: GLocal-K fine-tunes from them).
+    var bestRaw: AutoRecParameters?
+    /// GLocal-K's fine-tuning: the global kernel gk at the best epoch.
+    var bestGlobalKernel: [Float]?
+    /// GLocal-K's fine-tuning: pre-training's epoch records and kept epoch (nil in pre-training);
+    /// a checkpoint with them resumes fine-tuning, its tensors followed by C (items × 9).
+    var pretraining: (history: [EpochRecord], bestEpoch: Int)?
 
     init(params: AutoRecParameters, gradients: [Matrix], rng: SplitMix64, order: [Int32], lbfgs: LBFGSOptimizer,
          stepper: any Optimizer) {
@@ -38,6 +46,11 @@ struct TrainingState {
         var bestRMSE: Double?
         var bestEpoch: Int?
         var history: [EpochRecord]
+        /// GLocal-K's fine-tuning: pre-training's records and kept epoch, gk at the best epoch
+        /// (nil in other checkpoints).
+        var pretraining: [EpochRecord]?
+        var pretrainingBestEpoch: Int?
+        var bestGlobalKernel: [Float]?
     }
 
     /// Writes the state atomically to `path` (a safetensors file).
@@ -47,6 +60,7 @@ struct TrainingState {
         for (t, m) in params.tensors.enumerated() { tensors["params.\(t)"] = T(m) }
         for (t, m) in gradients.enumerated() { tensors["gradients.\(t)"] = T(m) }
         if let b = best { for (t, m) in b.params.tensors.enumerated() { tensors["best.\(t)"] = T(m) } }
+        if let r = bestRaw { for (t, m) in r.tensors.enumerated() { tensors["bestraw.\(t)"] = T(m) } }
         for (name, m) in stepper.state { tensors["optimizer.\(name)"] = T(m) }
         let pairs = lbfgs.savedPairs
         for (k, pair) in pairs.enumerated() {
@@ -56,7 +70,8 @@ struct TrainingState {
         tensors["order"] = T(shape: [order.count], elements: .int32(order))
         let header = Header(configuration: configuration, epoch: epoch, rngState: rng.state, lbfgsLoss: lbfgsLoss,
                             lbfgsRho: pairs.map(\.rho), lbfgsScales: pairs.map(\.scale), bestRMSE: best?.rmse, bestEpoch: best?.epoch,
-                            history: history)
+                            history: history, pretraining: pretraining?.history,
+                            pretrainingBestEpoch: pretraining?.bestEpoch, bestGlobalKernel: bestGlobalKernel)
         let json = String(decoding: try JSONEncoder().encode(header), as: UTF8.self)
         try SafeTensorsFile(tensors: tensors, metadata: ["autorec.training-state": json]).write(to: path)
     }
@@ -72,6 +87,7 @@ struct TrainingState {
         var expected = configuration
         expected.epochs = header.configuration.epochs
         expected.patience = header.configuration.patience
+        expected.globalKernel?.fineTuneEpochs = header.configuration.globalKernel?.fineTuneEpochs ?? 0
         guard header.configuration == expected else {
             throw ModelFileError.invalidJSON(
                 path: path, detail: "the checkpoint was made with another configuration (only --epochs and "
@@ -87,6 +103,9 @@ struct TrainingState {
                 shapes += [(network[t].rows, d), (network[t].cols, d)]
             }
         }
+        // GLocal-K's fine-tuning: C last.
+        let tuning = header.pretraining != nil
+        if tuning { shapes.append((data.rows, GlobalKernel.taps)) }
         func tensors(_ prefix: String, _ shapes: [(rows: Int, cols: Int)]? = nil) throws -> [Matrix] {
             try (shapes ?? network).enumerated().map { t, s in try file.matrix("\(prefix).\(t)", rows: s.0, cols: s.1) }
         }
@@ -117,6 +136,19 @@ struct TrainingState {
         state.history = header.history
         if let r = header.bestRMSE, let e = header.bestEpoch {
             state.best = (r, e, AutoRecParameters(tensors: try tensors("best")))
+        }
+        if file.tensors["bestraw.0"] != nil {
+            state.bestRaw = AutoRecParameters(tensors: try tensors("bestraw", shapes))
+        }
+        if tuning {
+            guard let gk = header.bestGlobalKernel ?? (header.bestRMSE == nil ? [] : nil),
+                  gk.isEmpty || gk.count == GlobalKernel.taps, let pre = header.pretraining
+            else {
+                throw ModelFileError.invalidJSON(
+                    path: path, detail: "the fine-tuning checkpoint's global kernel is malformed")
+            }
+            state.pretraining = (pre, header.pretrainingBestEpoch ?? pre.count)
+            state.bestGlobalKernel = gk.isEmpty ? nil : gk
         }
         return state
     }

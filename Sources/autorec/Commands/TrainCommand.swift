@@ -152,7 +152,14 @@ struct TrainCommand: AsyncParsableCommand {
         training.refitInterrupted = model.refitInterrupted
         training.stopReason = model.stopReason
         training.validationColdStart = model.validationCounts
-        training.bestValidationRMSE = model.history.compactMap(\.validationRMSE).min()
+        // The kept epoch's (GLocal-K keeps a fine-tuning epoch even if pre-training scored lower).
+        training.bestValidationRMSE = model.history.indices.contains(model.bestEpoch - 1)
+            ? model.history[model.bestEpoch - 1].validationRMSE : model.history.compactMap(\.validationRMSE).min()
+        if model.pretrainingEpochs > 0 {
+            log("GLocal-K: pre-training kept epoch \(model.pretrainingBestEpoch) of \(model.pretrainingEpochs), "
+                + "fine-tuning epoch \(model.bestEpoch - model.pretrainingEpochs) of "
+                + "\(model.history.count - model.pretrainingEpochs)")
+        }
         training.l2Search = l2Search
         if runtime.json {
             try printJSON(training)
@@ -286,7 +293,9 @@ struct TrainingOutcome {
     var summary: String
 
     init(_ model: AutoRecModel) {
-        let epochs = model.configuration.epochs
+        // GLocal-K: the limit of the stage that ended the run, fine-tuning's after pre-training's epochs.
+        let epochs = model.configuration.globalKernel.map { model.pretrainingEpochs + $0.fineTuneEpochs }
+            ?? model.configuration.epochs
         let ran = model.history.count
         let validated = model.history.last?.validationRMSE != nil
         var text: String
@@ -296,7 +305,8 @@ struct TrainingOutcome {
             text = "interrupted after epoch \(ran) of \(epochs)" + (validated ? "; kept epoch \(model.bestEpoch)" : "")
         case .epochLimit where validated:
             text = "reached the epoch limit (\(epochs)) without early stopping, so it may not have converged "
-                + "(best validation at epoch \(model.bestEpoch); help: raise --epochs)"
+                + "(best validation at epoch \(model.bestEpoch); help: raise "
+                + "\(model.configuration.globalKernel == nil ? "--epochs" : "--finetune-epochs"))"
         case .epochLimit: text = "trained the full \(epochs) epochs"
         }
         if model.refitInterrupted {

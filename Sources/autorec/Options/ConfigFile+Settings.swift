@@ -39,6 +39,10 @@ extension ConfigFile {
         set("side-every-layer", config.sideEveryLayer == true, p.sideEveryLayer == true) { .bool($0) }
         set("kernel-dimension", config.kernel?.dimension, p.kernel?.dimension) { $0.map { .integer($0) } ?? .null }
         set("kernel-penalty", config.kernel?.penalty, p.kernel?.penalty) { $0.map(number) ?? .null }
+        set("finetune-epochs", config.globalKernel?.fineTuneEpochs, p.globalKernel?.fineTuneEpochs) {
+            $0.map { .integer($0) } ?? .null
+        }
+        set("dot-scale", config.globalKernel?.dotScale, p.globalKernel?.dotScale) { $0.map(number) ?? .null }
         if sideInformation { s["side-information"] = .bool(true) }
         set("optimizer", config.optimizer.kind, p.optimizer.kind) { .string($0.rawValue) }
         set("learning-rate", config.optimizer.learningRate, p.optimizer.learningRate, number)

@@ -8,6 +8,7 @@ struct ModelOptions: ParsableArguments {
     private static let defaults = AutoRecConfiguration.iAutoRec
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case iAutoRec = "i-autorec", uAutoRec = "u-autorec", deepAutoRec = "deep-autorec", sparseFC = "sparse-fc"
+        case glocalK = "glocal-k"
 
         /// The library's preset for this model.
         var preset: AutoRecConfiguration {
@@ -16,6 +17,7 @@ struct ModelOptions: ParsableArguments {
             case .uAutoRec: .uAutoRec
             case .deepAutoRec: .deepAutoRec
             case .sparseFC: .sparseFC
+            case .glocalK: .glocalK
             }
         }
     }
@@ -25,7 +27,9 @@ struct ModelOptions: ParsableArguments {
             + "study's best, user-based, layers 512,256,512, selu, dropout 0.8 on the 256-unit code, zero fill, "
             + "LeCun init, adam with learning rate 1e-4 and no L2; or sparse-fc: item-based, layers 500,500, sigmoid, "
             + "every weight times a learned kernel over 5-dimensional vectors (Sparse FC), glorot init, lbfgs, "
-            + "L2 60 and kernel penalty 0.013; any option below overrides a preset's value."))
+            + "L2 60 and kernel penalty 0.013; or glocal-k: that network with L2 70 and kernel penalty 0.018, "
+            + "pre-trained (--epochs, default 1000), then fine-tuned (--finetune-epochs) on the ratings convolved "
+            + "with a learned 3x3 global kernel (GLocal-K); any option below overrides a preset's value."))
     var model: Kind = .iAutoRec
     @Option(help: "Hidden units k of the one-hidden-layer models.") var hiddenUnits = Self.defaults.hiddenUnits
     @Option(help: ArgumentHelp(
@@ -87,6 +91,14 @@ struct ModelOptions: ParsableArguments {
         "Kernelized weights: the kernel's L2 penalty lambda_s (default with --kernel-dimension: 0.013).",
         valueName: "lambda_s"))
     var kernelPenalty: Float?
+    @Option(help: ArgumentHelp(
+        "glocal-k: maximum fine-tuning epochs (lbfgs iterations) after pre-training, early-stopped on validation "
+            + "like pre-training (default 300).", valueName: "n"))
+    var finetuneEpochs: Int?
+    @Option(help: ArgumentHelp(
+        "glocal-k: scale of the dot product of the items' mean reconstructions with C that gives the 3x3 "
+            + "global kernel (default 0.5, the authors' ML-1M value; their ML-100K value is 1).", valueName: "s"))
+    var dotScale: Float?
     @Option(help: ArgumentHelp("Dropout on the code layer during training (default: 0; deep-autorec: 0.8).",
                                valueName: "p"))
     var codeDropout: Float?
@@ -105,8 +117,9 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Learning-rate schedule of adam and sgd: constant, cosine, exp:GAMMA, step:EVERY:FACTOR.",
                                valueName: "schedule"))
     var schedule = Self.defaults.optimizer.schedule
-    @Option(help: ArgumentHelp("Maximum epochs (full-batch optimizers: iterations; default: 500; sparse-fc: 1000).",
-                               valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Maximum epochs (full-batch optimizers: iterations; default: 500; sparse-fc: 1000; glocal-k: 1000 of "
+            + "pre-training).", valueName: "n"))
     var epochs: Int?
     @Option(help: "Vectors per mini-batch (adam, sgd).") var batchSize = Self.defaults.batchSize
     @Option(help: "Stop after this many epochs without a better validation RMSE (0: never).") var patience = Self.defaults.patience
@@ -180,6 +193,14 @@ struct ModelOptions: ParsableArguments {
             c.kernel = k
         }
         if sideEveryLayer { c.sideEveryLayer = true }
+        if finetuneEpochs != nil || dotScale != nil {
+            guard var g = c.globalKernel else {
+                throw ValidationError("--finetune-epochs and --dot-scale need --model glocal-k")
+            }
+            g.fineTuneEpochs = finetuneEpochs ?? g.fineTuneEpochs
+            g.dotScale = dotScale ?? g.dotScale
+            c.globalKernel = g
+        }
         c.optimizer.kind = optimizer ?? c.optimizer.kind
         c.optimizer.learningRate = learningRate ?? c.optimizer.learningRate
         c.optimizer.momentum = momentum
