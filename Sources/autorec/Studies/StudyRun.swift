@@ -176,16 +176,6 @@ struct StudyTrainer {
         var groups: GroupedAutoRec.Grouping?
         /// Biased MF's configuration (nil for an AutoRec model).
         var biasedMF: BiasedMF.Configuration?
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encodeIfPresent(model, forKey: .model)
-            try c.encode(sideFeatures, forKey: .sideFeatures)
-            try c.encodeIfPresent(groups?.description, forKey: .groups)
-            try c.encodeIfPresent(biasedMF, forKey: .biasedMF)
-        }
-
-        enum CodingKeys: String, CodingKey { case model, sideFeatures, groups, biasedMF }
     }
 
     /// Parses `settings` (already effective) into the configuration trained on `seed`.
