@@ -39,6 +39,38 @@ extension CLI {
                 (recall["mean"] ?? -1) >= 0 && (recall["mean"] ?? 2) <= 1 && (recall["halfWidth"] ?? -1) >= 0)
         }
 
+        @Test("--also-at reports the chosen model at more cut-offs, equal to a run at that cut-off")
+        func alsoAt() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let common = [
+                "rank", "--data", data, "--protocol", "recbole", "--positive", "0", "--min-user-interactions", "5",
+                "--min-item-interactions", "5", "--model", "item-knn", "--neighbours", "5", "--quiet",
+            ]
+            try await autorec(common + ["--cutoff", "10", "--also-at", "3", "--also-at", "7", "--report", folder.file("a.json")])
+            try await autorec(common + ["--cutoff", "3", "--report", folder.file("b.json")])
+            let a = try jsonFile(folder.file("a.json"))
+            let b = try jsonFile(folder.file("b.json"))
+            let testAt = try #require(a["testAt"] as? [[String: Any]])
+            let validationAt = try #require(a["validationAt"] as? [[String: Any]])
+            #expect(testAt.map { $0["k"] as? Int } == [3, 7] && validationAt.map { $0["k"] as? Int } == [3, 7])
+            #expect((a["test"] as? [String: Any])?["k"] as? Int == 10)
+            let direct = try #require(b["test"] as? [String: Any])
+            for metric in ["recall", "ndcg", "mrr", "hitRate", "map"] {
+                let x = try #require((testAt[0][metric] as? [String: Double])?["mean"])
+                let y = try #require((direct[metric] as? [String: Double])?["mean"])
+                #expect(x == y, "\(metric)")
+            }
+            let recall3 = try #require((testAt[0]["recall"] as? [String: Double])?["mean"])
+            let recall7 = try #require((testAt[1]["recall"] as? [String: Double])?["mean"])
+            #expect(recall3 <= recall7 && recall7 > 0)
+            await #expect {
+                try await autorec(common + ["--also-at", "0"])
+            } throws: { error in
+                message(for: error).contains("--also-at must be at least 1")
+            }
+        }
+
         @Test("a protocol that cannot split the data says why")
         func tooFewUsers() async throws {
             let folder = try TemporaryFolder()

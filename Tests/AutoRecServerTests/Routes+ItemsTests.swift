@@ -55,6 +55,22 @@ import Testing
         }
     }
 
+    @Test("a model without item vectors answers similar items with 422 and why, an unknown item still 404")
+    func similarUnsupported() async throws {
+        try await ServerFixture.test(try ServerFixture.state(ServerFixture.popularityModel)) { client in
+            try await client.get("/v1/items/3/similar") { r throws in
+                #expect(r.status == .unprocessableContent)
+                #expect(try errorBody(r.body) == ("not-supported", "id"))
+                let message = try json(r.body)["error"] as? [String: Any]
+                #expect((message?["message"] as? String)?.contains("no item vectors") == true)
+            }
+            try await client.get("/v1/items/nope/similar") { r throws in
+                #expect(r.status == .notFound)
+                #expect(try errorBody(r.body) == ("unknown-item", "id"))
+            }
+        }
+    }
+
     @Test("similar items of an unknown item: 404 naming id; a bad count: 400")
     func badSimilar() async throws {
         try await ServerFixture.test(try ServerFixture.state(ServerFixture.itemModel)) { client in

@@ -64,13 +64,19 @@ enum ServerFixture {
         return path
     }
 
-    /// A Mult-DAE on the same data (every rating an interaction, ratings >= 4 positive when folded
-    /// in), saved as `rank --save` would.
-    static let topNModel: String = {
+    /// The data as interactions (every rating one) and each user's training items.
+    static func interactions() -> (table: RatingTable, set: InteractionSet, training: [[Int32]]) {
         let table = try! Dataset.detect(at: data).load().ratings
         let set = InteractionSet(table, positive: nil)
         var training = [[Int32]](repeating: [], count: set.userCount)
         for (u, i) in zip(set.users, set.items) { training[Int(u)].append(i) }
+        return (table, set, training)
+    }
+
+    /// A Mult-DAE on the same data (every rating an interaction, ratings >= 4 positive when folded
+    /// in), saved as `rank --save` would.
+    static let topNModel: String = {
+        let (table, set, training) = interactions()
         var m = try! MultAutoencoder(
             itemCount: set.itemCount, configuration: .init(variant: .dae, hidden: [6, 3], seed: 3))
         for _ in 0..<3 { _ = m.trainEpoch(training, options: ImplicitTrainingOptions(batchSize: 8)) }
@@ -78,6 +84,16 @@ enum ServerFixture {
         try! SavedTopNModel(
             model: m, training: training, userIDs: set.userIDs, itemIDs: set.itemIDs, scale: table.scale,
             positive: 4, dataPath: data
+        ).save(to: path)
+        return path
+    }()
+    /// A popularity folder on the same data: it ranks, but has no item vectors.
+    static let popularityModel: String = {
+        let (table, set, training) = interactions()
+        let path = folder.file("popularity-model")
+        try! SavedTopNModel(
+            model: Popularity(training: training, itemCount: set.itemCount), training: training,
+            userIDs: set.userIDs, itemIDs: set.itemIDs, scale: table.scale, positive: 4, dataPath: data
         ).save(to: path)
         return path
     }()

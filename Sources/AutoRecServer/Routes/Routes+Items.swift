@@ -25,9 +25,12 @@ func addItemRoutes(to router: Router<BasicRequestContext>, _ service: ServerStat
             return SimilarItemsResponse(
                 model: loaded.model.kind, version: loaded.version, item: s.item,
                 representation: s.representation, measure: s.measure, items: s.items)
-        } catch {
+        } catch .unknownItems {
             throw APIError(
                 .notFound, code: "unknown-item", field: "id", "the model does not know item '\(item)'")
+        } catch {
+            // A model without item vectors (popularity): the item is known, the question is not.
+            throw APIError(.unprocessableContent, code: "not-supported", field: "id", error.description)
         }
     }
 }

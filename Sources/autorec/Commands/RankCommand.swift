@@ -45,6 +45,7 @@ struct RankCommand: AsyncParsableCommand {
               autorec rank --data ml-1m --protocol recbole --model ease
               autorec rank --data ml-1m --protocol recbole --model mult-vae --save runs/vae
               autorec rank --data ml-1m --protocol strong --model item-knn --neighbours 50 --neighbours 200
+              autorec rank --data ml-1m --protocol strong --model mult-vae --cutoff 100 --also-at 20 --also-at 50
               autorec rank --data clicks.tsv --columns user,item,rating --protocol leave-one-out
               autorec rank --data ml-1m --protocol recbole --model mult-vae --anneal-cap 0.2 --anneal-cap 0.5
             """)
@@ -75,6 +76,13 @@ struct RankCommand: AsyncParsableCommand {
     @Option(help: "strong: validation users, and as many test users.") var heldOutUsers = 600
     @Option(help: "strong: share of a held-out user's items folded in.") var foldIn = 0.8
     @Option(help: "Cut-off K of the metrics and of the selection.") var cutoff = 10
+    @Option(
+        name: .customLong("also-at"),
+        help: ArgumentHelp(
+            "Also report the chosen model's metrics at this cut-off (repeat; the selection stays at --cutoff), "
+                + "e.g. --cutoff 100 --also-at 20 --also-at 50 for Liang et al.'s table.",
+            valueName: "K"))
+    var alsoAt: [Int] = []
     @Option(help: "ease: L2 penalty lambda (repeat to select on validation NDCG).") var lambda: [Double] = [
         500
     ]
@@ -94,6 +102,7 @@ struct RankCommand: AsyncParsableCommand {
             throw ValidationError("--lambda must be positive")
         }
         if neighbours.contains(where: { $0 < 1 }) { throw ValidationError("--neighbours must be at least 1") }
+        if let k = alsoAt.first(where: { $0 < 1 }) { throw ValidationError("--also-at must be at least 1, got \(k)") }
         if lambda.isEmpty || neighbours.isEmpty {
             throw ValidationError("give at least one --lambda and --neighbours")
         }
@@ -144,12 +153,20 @@ struct RankCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let test = Self.evaluate(split.test, best.model, k: method.cutoff)
-        let r = RankReport(
+        let testSeconds = (clock.now - start).seconds
+        let more = alsoAt.map { k in
+            (validation: Self.evaluate(split.validation, best.model, k: k), test: Self.evaluate(split.test, best.model, k: k))
+        }
+        var r = RankReport(
             model: model.rawValue, protocol: method.kind.rawValue,
             parameters: method.parameters.map { "\($0.name)=\($0.value)" }, seed: runtime.seed,
             users: set.userCount, items: set.itemCount, interactions: set.count,
             candidates: runs, chosen: runs[best.index].setting, test: test,
-            testSeconds: (clock.now - start).seconds, interval: TopNMetrics.intervalMethod)
+            testSeconds: testSeconds, interval: TopNMetrics.intervalMethod)
+        if !more.isEmpty {
+            r.validationAt = more.map(\.validation)
+            r.testAt = more.map(\.test)
+        }
         if runtime.json { try printJSON(r) } else { r.printText() }
         if let path = report { try writeJSON(r, to: path) }
         if let dir = save {
@@ -187,6 +204,9 @@ struct RankReport: Codable {
     var interval: String
     /// Set by `evaluate --model DIR`: the folder whose model was ranked again (nothing was fitted).
     var modelFolder: String?
+    /// The chosen model's validation and test metrics at each `--also-at` cut-off, in its order.
+    var validationAt: [TopNMetrics]?
+    var testAt: [TopNMetrics]?
 
     func printText() {
         print(
@@ -202,11 +222,14 @@ struct RankReport: Codable {
         }
         var rows = [["metric", "test mean", "± 95%", "validation mean"]]
         let validation = candidates.first { $0.setting == chosen }?.validation
-        for (k, (name, e)) in test.named.enumerated() {
-            rows.append([
-                name, fixed(e.mean), fixed(e.halfWidth),
-                validation.map { fixed($0.named[k].value.mean) } ?? "",
-            ])
+        let extra = zip(testAt ?? [], validationAt ?? []).map { (test: $0, validation: Optional($1)) }
+        for part in [(test: test, validation: validation)] + extra {
+            for (k, (name, e)) in part.test.named.enumerated() {
+                rows.append([
+                    name, fixed(e.mean), fixed(e.halfWidth),
+                    part.validation.map { fixed($0.named[k].value.mean) } ?? "",
+                ])
+            }
         }
         rows.append([
             "Coverage@\(test.k)", fixed(test.coverage), "", validation.map { fixed($0.coverage) } ?? "",
