@@ -160,6 +160,33 @@ extension CLI {
             #expect((rows.first?["runs"] as? [[String: Any]])?.first?["label"] as? String == "the recipe again")
         }
 
+        @Test("a diverged run is recorded as failed and left out; the study's other runs still finish")
+        func divergedRun() async throws {
+            let folder = try TemporaryFolder()
+            let data = try Fixture.movieLens100K(in: folder)
+            let out = folder.file("studies")
+            let d2l = try #require(StudyCatalog.study(named: "d2l"))
+            let book = d2l.configurations[0].settings
+            let study = Study(name: "wild", source: "test", varies: "test", split: d2l.split, configurations: [
+                Study.Configuration("far too fast", StudyCatalog.merged(book, [
+                    "learning-rate": .number(1000), "encoder": .string("identity"), "code-dropout": .number(0),
+                ])),
+                Study.Configuration("the recipe", book),
+            ])
+            let command = try StudyCommand.parse(["all", "--data", data, "--seeds", "1", "--epochs", "2", "--out", out])
+            Console.quiet = true
+            let options = try DataOptions.parse(["--data", data])
+            try command.runSuite([study], data: options,
+                                 fingerprint: try StudyRun.fingerprint(of: try options.resolvedPath()))
+            let results = try jsonFile(out + "/wild/results.json")
+            let failures = try #require(results["failures"] as? [String])
+            #expect(failures.count == 1 && failures[0].hasPrefix("seed 1, far too fast:"))
+            let rows = try #require(results["configurations"] as? [[String: Any]])
+            #expect((rows[0]["runs"] as? [Any])?.count == 0 && (rows[1]["runs"] as? [Any])?.count == 1)
+            let markdown = try String(contentsOfFile: out + "/wild/results.md", encoding: .utf8)
+            #expect(markdown.contains("Runs that failed") && markdown.contains("- seed 1, far too fast:"))
+        }
+
         @Test("results.md prints the protocol and each row's Student-t interval; the SVGs hold every configuration")
         func outputs() async throws {
             let folder = try TemporaryFolder()

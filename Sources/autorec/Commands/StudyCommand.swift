@@ -155,6 +155,7 @@ struct StudyCommand: AsyncParsableCommand {
         var found = [[StudyRun?]](repeating: [StudyRun?](repeating: nil, count: seedList.count),
                                   count: study.configurations.count)
         var tally = Tally()
+        var failures = [String]()
         log("study \(name) on \(dataOptions.displayName): \(study.configurations.count) configurations x "
             + "\(seeds) seeds; \(study.split.text)")
         for (s, seed) in seedList.enumerated() {
@@ -170,8 +171,16 @@ struct StudyCommand: AsyncParsableCommand {
                 if parts == nil { parts = try split.makeParts(dataOptions, seed: seed).parts.first }
                 guard let p = parts else { return tally }
                 log("seed \(seed), \(configuration.label): training")
-                let run = try trainer.run(label: configuration.label, settings: settings[c], key: keys[c], seed: seed,
+                let run: StudyRun
+                do {
+                    run = try trainer.run(label: configuration.label, settings: settings[c], key: keys[c], seed: seed,
                                           fingerprint: fingerprint, parts: p)
+                } catch let error as TrainingError {
+                    // One diverged seed should not cost the study's other runs: recorded, not kept.
+                    Console.logger.warning("seed \(seed), \(configuration.label): \(error); left out of the results")
+                    failures.append("seed \(seed), \(configuration.label): \(error)")
+                    continue
+                }
                 try writeJSON(run, to: path)
                 log("seed \(seed), \(configuration.label): test RMSE \(fixed(run.testRMSE)) (\(String(format: "%.1f", run.seconds)) s)")
                 found[c][s] = run
@@ -182,7 +191,8 @@ struct StudyCommand: AsyncParsableCommand {
         let results = StudyResults(
             study: name, source: study.source, varies: study.varies, data: dataOptions.displayName, split: study.split,
             protocolText: study.split.text, seeds: seedList, epochCap: epochs,
-            configurations: zip(study.configurations, found).map { StudyResults.Row($0, runs: $1.compactMap { $0 }) })
+            configurations: zip(study.configurations, found).map { StudyResults.Row($0, runs: $1.compactMap { $0 }) },
+            failures: failures.isEmpty ? nil : failures)
         try writeJSON(results, to: folder + "/results.json")
         try AtomicWriter.write(Data(results.markdown().utf8), to: folder + "/results.md")
         try results.curves().write(to: folder + "/curves.svg")

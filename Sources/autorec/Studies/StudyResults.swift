@@ -59,6 +59,9 @@ struct StudyResults: Codable {
     /// The `--epochs` cap, if any.
     var epochCap: Int?
     var configurations: [Row]
+    /// Runs that stopped with a training error (divergence, non-finite loss), left out of the means:
+    /// "seed S, label: why".
+    var failures: [String]? = nil
 
     /// The table: one row per configuration.
     func rows() -> [[String]] {
@@ -87,6 +90,10 @@ struct StudyResults: Codable {
         for (r, row) in rows().enumerated() {
             text += "| " + row.joined(separator: " | ") + " |\n"
             if r == 0 { text += "|" + String(repeating: " --- |", count: row.count) + "\n" }
+        }
+        if let failures, !failures.isEmpty {
+            text += "\nRuns that failed, left out of their row's mean and interval:\n\n"
+            text += failures.map { "- \($0)\n" }.joined()
         }
         return text
     }
