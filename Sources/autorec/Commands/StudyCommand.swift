@@ -177,8 +177,9 @@ struct StudyCommand: AsyncParsableCommand {
                                           fingerprint: fingerprint, parts: p)
                 } catch let error as TrainingError {
                     // One diverged seed should not cost the study's other runs: recorded, not kept.
-                    Console.logger.warning("seed \(seed), \(configuration.label): \(error); left out of the results")
-                    failures.append("seed \(seed), \(configuration.label): \(error)")
+                    let failure = "seed \(seed), \(configuration.label): \(error)"
+                    Console.logger.warning("\(failure); left out of the results")
+                    failures.append(failure)
                     continue
                 }
                 try writeJSON(run, to: path)

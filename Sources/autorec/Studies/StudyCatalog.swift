@@ -116,9 +116,9 @@ enum StudyCatalog {
     static let deepSource = "the deep-autoencoder study on ML-1M (Keras; BENCHMARKS.md, deep model accuracy)"
 
     /// The shallow U-AutoRec recipe: Adam from 1e-3 on a cosine schedule over at most 100 epochs,
-    /// Glorot init, batches of 256 users, U-AutoRec's preset λ = 200 (no `l2` is set here; the source's
-    /// Keras L2 of 1e-3 per matrix has no exact counterpart). The source trains at a constant 1e-4 for up to 500 epochs; on ML-1M seed 1
-    /// that reaches validation RMSE 0.8755 after 443 epochs, this recipe 0.8756 after 91 (BENCHMARKS.md),
+    /// Glorot init, batches of 256 users, U-AutoRec's preset λ = 200 (no `l2` is set here; the
+    /// source's Keras L2 of 1e-3 per matrix has no exact counterpart). The source trains at a constant
+    /// 1e-4 for up to 500 epochs; on ML-1M seed 1 that reaches validation RMSE 0.8755 after 443 epochs, this recipe 0.8756 after 91 (BENCHMARKS.md),
     /// so the studies use it and take a fifth of the time.
     static let shallow: [String: JSONValue] = [
         "model": .string("u-autorec"), "optimizer": .string("adam"), "learning-rate": .number(0.001),
