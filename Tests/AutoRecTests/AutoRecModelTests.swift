@@ -530,14 +530,16 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
 
 @Suite struct RefeedingTests {
     /// One user, two items, one observed rating: the sparse step, then one dense re-feeding step
-    /// computed by hand for a 2-input, 1-hidden-unit network (sigmoid code, identity output).
+    /// computed by hand for a 2-input, 1-hidden-unit network (sigmoid code, identity output): the
+    /// outputs clipped to the scale, the error weighted by 1 observed / 2 dense entries.
     @Test("a re-feeding step matches the hand-computed two-layer update")
     func handComputed() throws {
         var users = IDMap(), items = IDMap()
         _ = users.intern("u")
         _ = items.intern("a")
         _ = items.intern("b")
-        let table = RatingTable(users: [0], items: [0], ratings: [4], userIDs: users, itemIDs: items)
+        let table = RatingTable(users: [0], items: [0], ratings: [4], userIDs: users, itemIDs: items,
+                                scale: RatingScale(minimum: 1, maximum: 5, step: 1))
         var c = AutoRecConfiguration()
         c.orientation = .user
         c.hiddenUnits = 1
@@ -559,13 +561,16 @@ func smallConfig(_ o: AutoRecConfiguration.Orientation = .item) -> AutoRecConfig
         let p = try #require(plain.parameters).tensors.map { $0.storage.map(Double.init) }
         let (v, mu, w, b) = (p[0], p[1][0], p[2], p[3])
         func sigmoid(_ z: Double) -> Double { 1 / (1 + Double.exp(-z)) }
-        // The dense output of the user's vector x = (4, 0) becomes input and target.
+        // The dense output of the user's vector x = (4, 0), clipped to 1...5, becomes input and target.
         let h0 = sigmoid(v[0] * 4 + mu)
-        let y = [w[0] * h0 + b[0], w[1] * h0 + b[1]]
+        let raw = [w[0] * h0 + b[0], w[1] * h0 + b[1]]
+        let y = raw.map { min(max($0, 1), 5) }
+        #expect(raw != y, "the small initial weights should give outputs below the scale: \(raw)")
         let h = sigmoid(v[0] * y[0] + v[1] * y[1] + mu)
         let delta = [w[0] * h + b[0] - y[0], w[1] * h + b[1] - y[1]]
         let dz = (delta[0] * w[0] + delta[1] * w[1]) * h * (1 - h)
-        let lr = 0.1
+        // The dense step's error is weighted by observed / dense entries: 1 rating of 2 entries.
+        let lr = 0.1 * 0.5
         let expected = [
             [v[0] - lr * y[0] * dz, v[1] - lr * y[1] * dz], [mu - lr * dz],
             [w[0] - lr * delta[0] * h, w[1] - lr * delta[1] * h], [b[0] - lr * delta[0], b[1] - lr * delta[1]],

@@ -179,9 +179,10 @@ public struct AutoRecConfiguration: Sendable, Equatable, Codable {
     public var tiedWeights: Bool?
 
     /// Dense re-feeding (Kuchaiev and Ginsburg 2017): after each mini-batch step, this many more
-    /// steps in which the batch's full output f(x) (every input, no dropout) is both input and
-    /// target, the next one re-feeding the output of the previous. nil or 0: none. Mini-batch
-    /// optimizers only; each step costs O(batch × inputs × width).
+    /// steps in which the batch's full output f(x) (every input, no dropout), clipped to the rating
+    /// scale, is both input and target, the next one re-feeding the output of the previous; the
+    /// dense step's error is weighted by the batch's observed / dense entries. nil or 0: none.
+    /// Mini-batch optimizers only; each step costs O(batch × inputs × width).
     public var refeedSteps: Int?
 
     /// Side information at every layer (Strub, Mary and Gaudel's hybrid): besides the input, the

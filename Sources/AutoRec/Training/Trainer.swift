@@ -115,7 +115,8 @@ struct Trainer {
                     } else {
                         state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: lr)
                     }
-                    Self.refeed(net, &state, batch: batch, data: data, share: share, learningRate: lr, workspace: ws)
+                    Self.refeed(net, &state, batch: batch, data: data, share: share, learningRate: lr, scale: scale,
+                                workspace: ws)
                     loss += r.objective + penalty
                     squared += r.squaredError
                     onBatch?(b + 1, batches)
@@ -162,21 +163,49 @@ struct Trainer {
     }
 
     /// The dense re-feeding steps after a mini-batch step (none unless `refeedSteps` > 0): the
-    /// batch's full output becomes input and target of one more step, `refeedSteps` times.
+    /// batch's full output, clipped to the rating scale (what a prediction returns), becomes input
+    /// and target of one more step, `refeedSteps` times. Unclipped, outputs for unrated items drift
+    /// outside the scale, feed back as large dense inputs, and on ML-1M every seed's training RMSE
+    /// jumped from about 1.1 to 4-6 within the first six epochs (BENCHMARKS.md).
+    ///
+    /// The dense step's error term is weighted by (the batch's observed ratings) / (its dense
+    /// entries), so both steps take the error per entry on the same footing (the deep-autoencoder
+    /// study normalises each step's squared error by its count of entries); the L2 share is as in
+    /// the sparse step. Unweighted, a dense step's gradient on ML-1M is about 25 times the sparse
+    /// one's, Adam's moments follow the dense steps, and the ratings barely train (BENCHMARKS.md).
     static func refeed(
         _ net: AutoRecNetwork, _ state: inout TrainingState, batch: SparseBatch, data: AutoRecData, share: Float,
-        learningRate: Float, workspace ws: AutoRecWorkspace
+        learningRate: Float, scale: RatingScale, workspace ws: AutoRecWorkspace
     ) {
         let steps = net.configuration.refeedSteps ?? 0
-        guard steps > 0 else { return }
+        let observed = batch.matrix.nonzeros
+        guard steps > 0, observed > 0 else { return }
         var y = net.denseOutputs(state.params, batch: batch, data: data, workspace: ws)
+        clip(&y, to: scale)
         let context = AutoRecData(unfilledRows: y.rows, inputs: y.cols)
+        let weight = Float(observed) / Float(max(1, y.rows * y.cols))
         for step in 0..<steps {
             let dense = SparseBatch(dense: y, side: batch.side)
-            _ = net.lossAndGradient(state.params, batch: dense, data: context, penaltyShare: share,
+            // weight · (error gradient + (share / weight) · penalty gradient): the penalty keeps its share.
+            _ = net.lossAndGradient(state.params, batch: dense, data: context, penaltyShare: share / weight,
                                     grads: &state.gradients, workspace: ws, rng: &state.rng, training: true)
+            for t in state.gradients.indices {
+                state.gradients[t].storage.withUnsafeMutableBufferPointer { g in
+                    for i in g.indices { g[i] *= weight }
+                }
+            }
             state.stepper.step(&state.params.tensors, gradients: state.gradients, learningRate: learningRate)
-            if step + 1 < steps { y = net.denseOutputs(state.params, batch: dense, data: context, workspace: ws) }
+            if step + 1 < steps {
+                y = net.denseOutputs(state.params, batch: dense, data: context, workspace: ws)
+                clip(&y, to: scale)
+            }
+        }
+    }
+
+    /// Clips every entry of `y` to the scale's range.
+    static func clip(_ y: inout Matrix, to scale: RatingScale) {
+        y.storage.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] = scale.clip(v[i]) }
         }
     }
 

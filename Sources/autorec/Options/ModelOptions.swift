@@ -61,8 +61,9 @@ struct ModelOptions: ParsableArguments {
                                valueName: "sigma"))
     var gaussianNoise: Float?
     @Option(help: ArgumentHelp(
-        "Dense re-feeding: after each mini-batch step, this many steps with the batch's full output as input "
-            + "and target (adam, sgd; costs batch x items x width per step).", valueName: "n"))
+        "Dense re-feeding: after each mini-batch step, this many steps with the batch's full output, clipped "
+            + "to the rating scale, as input and target, its error weighted by observed / dense entries (adam, "
+            + "sgd; costs batch x items x width per step).", valueName: "n"))
     var refeedSteps: Int?
     @Flag(help: ArgumentHelp(
         "Tie the output weights to the input weights (decoder = encoder transposed; needs the last hidden "
