@@ -117,6 +117,8 @@ extension CLI {
                 ("encoder=sigmoid,bogus", "--search: encoder=bogus: "),
                 ("l2", "--search: 'l2' is not KEY=V1,V2,..."),
                 ("l2=1 l2=2", "--search: 'l2' is given twice"),
+                ("dot-scale=0.5,1", "--search: dot-scale=0.5: --finetune-epochs and --dot-scale need --model glocal-k"),
+                ("kernel-penalty=0.01,-1", "--search: kernel-penalty=-1: "),
             ])
         func badSearch(search: String, expected: String) throws {
             #expect {
@@ -124,6 +126,21 @@ extension CLI {
             } throws: { error in
                 message(for: error).hasPrefix(expected)
             }
+        }
+
+        @Test("the kernel options are searched: each point sets GLocal-K's λ_s, dot scale and fine-tuning budget")
+        func kernelOptions() throws {
+            let base = try ModelOptions.parse(["--model", "glocal-k"])
+            let space = try SearchSpace("kernel-penalty=0.006,0.013 dot-scale=0.5,1 finetune-epochs=40",
+                                        base: base)
+            #expect(space.count == 4)
+            let point = space.point(3)
+            #expect(SearchSpace.text(point) == "kernel-penalty=0.013 dot-scale=1 finetune-epochs=40")
+            var o = base
+            for (key, value) in point { try o.set(key, value) }
+            let c = try o.configuration(seed: 0)
+            #expect(c.kernel?.penalty == 0.013 && c.globalKernel?.dotScale == 1 && c.globalKernel?.fineTuneEpochs == 40)
+            #expect(c.l2 == (try base.configuration(seed: 0)).l2)
         }
 
         @Test("every searchable key is a key a configuration file accepts")

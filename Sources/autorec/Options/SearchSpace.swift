@@ -20,7 +20,7 @@ struct SearchSpace {
     static let keys = [
         "l2", "hidden-units", "layers", "learning-rate", "code-dropout", "input-dropout", "encoder", "decoder", "fill",
         "batch-size", "optimizer", "initialization", "masking-noise", "gaussian-noise", "momentum", "initial-scale",
-        "epochs", "layer-dropout", "schedule",
+        "epochs", "layer-dropout", "schedule", "kernel-dimension", "kernel-penalty", "finetune-epochs", "dot-scale",
     ]
 
     /// More points than this is surely a typo (and would take days).
@@ -118,6 +118,10 @@ extension ModelOptions {
         case "initial-scale": initialScale = try value()
         case "epochs": epochs = try value()
         case "schedule": schedule = try value()
+        case "kernel-dimension": kernelDimension = try value()
+        case "kernel-penalty": kernelPenalty = try value(Float.self)
+        case "finetune-epochs": finetuneEpochs = try value()
+        case "dot-scale": dotScale = try value(Float.self)
         default: throw ValidationError("'\(key)' cannot be searched")
         }
     }
